@@ -1,0 +1,24 @@
+// @ts-check
+import eslint from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/", "**/node_modules/", ".tools/", ".lab/", ".pulumi-state/", "bin/", "dist/"] },
+    eslint.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        files: ["tools/**/*.js"],
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", process: "readonly", __dirname: "readonly", Buffer: "readonly", setInterval: "readonly" } },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
+        rules: {
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        },
+    },
+    {
+        // Dynamic-provider functions are serialized and run elsewhere: they must require() inside.
+        files: ["test/fixtures/**/*.ts", "components/**/*.ts"],
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+);

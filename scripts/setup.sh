@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# One-command, idempotent set-up: npm dependencies, the Pulumi CLI with a Node.js language
+# host, and the offline Pulumi environment. Every entry point calls it; a second run only
+# checks stamps. Errors are one line that says what to install.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+
+quiet=false
+[ "${1:-}" = "--quiet" ] && quiet=true
+say() { $quiet || printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'gpu-node-hardening set-up: %s\n' "$*" >&2; exit 2; }
+
+version_at_least() { # version_at_least HAVE WANT
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
+}
+
+require_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js >= 20 is not installed: install Node.js 20 or newer (with npm)."
+  command -v npm >/dev/null 2>&1 || die "npm is not installed: install npm (it ships with Node.js)."
+  local have
+  have="$(node -p 'process.versions.node')"
+  version_at_least "$have" "20.0.0" || die "Node.js $have is too old: install Node.js 20 or newer."
+}
+
+install_npm_dependencies() {
+  local stamp="$GNH_ROOT/node_modules/.gnh-lock-stamp" want
+  want="$(sha256sum "$GNH_ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return
+  fi
+  say "installing npm dependencies (npm ci)"
+  # --ignore-scripts: @pulumi/command's install hook would download a plugin over the network.
+  (cd "$GNH_ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) \
+    || die "npm ci failed in $GNH_ROOT (see the npm output above)."
+  printf '%s' "$want" > "$stamp"
+}
+
+ambient_pulumi_is_usable() {
+  local candidate have
+  candidate="$(PATH="${PATH//$GNH_PULUMI_BUILD_DIR\/bin:/}" command -v pulumi 2>/dev/null)" || return 1
+  have="$("$candidate" version 2>/dev/null | sed 's/^v//')" || return 1
+  [ -n "$have" ] && version_at_least "$have" "$GNH_PULUMI_MIN_VERSION"
+}
+
+build_pulumi_cli() {
+  local bin="$GNH_PULUMI_BUILD_DIR/bin"
+  if [ -x "$bin/pulumi" ] && [ -f "$GNH_PULUMI_BUILD_DIR/.complete" ]; then
+    return
+  fi
+  if ambient_pulumi_is_usable; then
+    return
+  fi
+  command -v go >/dev/null 2>&1 || die "no Pulumi CLI >= $GNH_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one: install the Pulumi CLI, or Go >= 1.25 so that set-up can build it."
+  say "building the Pulumi CLI v$GNH_PULUMI_VERSION from the Go module proxy (first run only; a few minutes)"
+  mkdir -p "$bin"
+  local work
+  work="$(mktemp -d)"
+  cp "$GNH_ROOT/tools/pulumi-cli/go.mod" "$GNH_ROOT/tools/pulumi-cli/go.sum" "$GNH_ROOT/tools/pulumi-cli/tools.go" "$work/"
+  (cd "$work" && go build -mod=readonly -trimpath -tags osusergo,grpcnotrace \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$GNH_PULUMI_VERSION" \
+      -o "$bin/pulumi.partial" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2) \
+    || { rm -rf "$work"; die "building the Pulumi CLI with Go failed (see the go output above)."; }
+  rm -rf "$work"
+  mv "$bin/pulumi.partial" "$bin/pulumi"
+  printf 'v%s\n' "$GNH_PULUMI_VERSION" > "$GNH_PULUMI_BUILD_DIR/.complete"
+}
+
+# Write a file only when its content changed, so that repeated runs touch nothing.
+write_if_changed() { # write_if_changed PATH MODE <content on stdin>
+  local content
+  content="$(cat)"
+  if [ -f "$1" ] && [ "$(cat "$1")" = "$content" ]; then
+    return
+  fi
+  printf '%s\n' "$content" > "$1.partial"
+  chmod "$2" "$1.partial"
+  mv "$1.partial" "$1"
+}
+
+install_plugin_shims() {
+  local bin="$GNH_PULUMI_BUILD_DIR/bin"
+  [ -x "$bin/pulumi" ] || return 0 # an ambient CLI brings its own language host
+  write_if_changed "$bin/pulumi-language-nodejs" 755 <<SHIM
+#!/bin/sh
+# Our Node.js language host (tools/language-host); see the comment at the top of that file.
+GNH_PROJECT_ROOT='$GNH_ROOT' exec node '$GNH_ROOT/tools/language-host/pulumi-language-nodejs.js' "\$@"
+SHIM
+  write_if_changed "$bin/pulumi-resource-pulumi-nodejs" 755 <<SHIM
+#!/bin/sh
+# Dynamic providers: the engine starts this in the program's directory.
+if [ -d ./node_modules/@pulumi/pulumi ]; then exec node ./node_modules/@pulumi/pulumi/cmd/dynamic-provider "\$@"; fi
+exec node '$GNH_ROOT/node_modules/@pulumi/pulumi/cmd/dynamic-provider' "\$@"
+SHIM
+}
+
+create_state_dir() {
+  mkdir -p "$GNH_STATE_DIR"
+  chmod 700 "$GNH_STATE_DIR"
+  if [ ! -s "$PULUMI_CONFIG_PASSPHRASE_FILE" ]; then
+    say "generating the stack passphrase into $PULUMI_CONFIG_PASSPHRASE_FILE (mode 0600)"
+    (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' \
+      > "$PULUMI_CONFIG_PASSPHRASE_FILE.partial" && mv "$PULUMI_CONFIG_PASSPHRASE_FILE.partial" "$PULUMI_CONFIG_PASSPHRASE_FILE")
+  fi
+  chmod 600 "$PULUMI_CONFIG_PASSPHRASE_FILE"
+}
+
+require_node
+install_npm_dependencies
+build_pulumi_cli
+install_plugin_shims
+create_state_dir
+# Re-read the environment so that a CLI built just now is on PATH for the check below.
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+command -v pulumi >/dev/null 2>&1 || die "the Pulumi CLI is still not on PATH after set-up."
+say "ready: $(pulumi version) (state in $GNH_STATE_DIR)"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite. Sets itself up, then: type check, lint, unit tests, and the
+# end-to-end tests (real engine, real lab) one file at a time within an explicit time budget.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bash "$here/setup.sh"
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+cd "$GNH_ROOT"
+
+E2E_BUDGET_SECONDS="${GNH_E2E_BUDGET_SECONDS:-2400}"
+reports="$(mktemp -d)"
+trap 'rm -rf "$reports"' EXIT
+suite_start=$SECONDS
+status=0
+
+echo "== type check"
+npx tsc --noEmit -p tsconfig.json || status=1
+echo "== lint"
+npx eslint . || status=1
+
+echo "== unit tests"
+npx vitest run --config vitest.config.mts --reporter=default --reporter=json --outputFile="$reports/unit.json" || status=1
+
+echo "== end-to-end tests (budget ${E2E_BUDGET_SECONDS}s)"
+e2e_start=$SECONDS
+if [ -f lab/lab.sh ]; then
+  bash lab/lab.sh up || status=1
+fi
+timeout --signal=TERM "$E2E_BUDGET_SECONDS" \
+  npx vitest run --config vitest.e2e.config.mts --reporter=default --reporter=json --outputFile="$reports/e2e.json" || status=1
+e2e_seconds=$((SECONDS - e2e_start))
+echo "end-to-end tests took ${e2e_seconds}s of a ${E2E_BUDGET_SECONDS}s budget"
+[ "$e2e_seconds" -le "$E2E_BUDGET_SECONDS" ] || { echo "end-to-end budget exceeded"; status=1; }
+
+SUITE_SECONDS=$((SECONDS - suite_start)) node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const f of process.argv.slice(1)) {
+  if (!fs.existsSync(f)) { failed += 1; console.log(`no report ${f}: counted as a failure`); continue; }
+  const r = JSON.parse(fs.readFileSync(f, "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests + (r.numFailedTestSuites || 0); skipped += r.numPendingTests + (r.numTodoTests || 0);
+}
+console.log(`suite took ${process.env.SUITE_SECONDS}s`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (passed === 0) process.exitCode = 1;
+' "$reports/unit.json" "$reports/e2e.json" || status=1
+exit "$status"
