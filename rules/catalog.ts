@@ -1,0 +1,27 @@
+// Every rule of the project, in one registry that refuses duplicate ids and aliases.
+import { daemonRules } from "./daemonRules";
+import { Rule } from "./rule";
+
+export type AnyRule = Rule<never>;
+
+function register(groups: readonly (readonly AnyRule[])[]): readonly AnyRule[] {
+    const seen = new Map<string, string>();
+    const all: AnyRule[] = [];
+    for (const rule of groups.flat()) {
+        for (const name of [rule.id, ...(rule.aliases ?? [])]) {
+            const owner = seen.get(name);
+            if (owner !== undefined) {
+                throw new Error(`rule id ${name} is used twice (by ${owner} and ${rule.id})`);
+            }
+            seen.set(name, rule.id);
+        }
+        all.push(rule);
+    }
+    return all;
+}
+
+export const catalog: readonly AnyRule[] = register([daemonRules as readonly AnyRule[]]);
+
+export function ruleById(id: string): AnyRule | undefined {
+    return catalog.find((r) => r.id === id || (r.aliases ?? []).includes(id));
+}

@@ -1,0 +1,37 @@
+// What a hardening rule is. A rule is data plus one pure check: it imports neither Pulumi nor
+// SSH code, so the policy packs (on resource inputs), the live audit (on probed facts), the
+// components (which apply `desired`) and the docs generator all use the same object.
+
+export type Severity = "critical" | "high" | "medium" | "low";
+export type EnforcementLevel = "mandatory" | "advisory";
+/** preview: checkable from resource inputs in a pull request; audit: only on a live host. */
+export type CheckedAt = "preview" | "audit";
+
+export interface ControlRef {
+    readonly framework: "CIS Docker Benchmark 1.6" | "seed checklist" | "NVIDIA security bulletin";
+    readonly id: string;
+}
+
+export type Verdict =
+    | { readonly status: "pass" }
+    | { readonly status: "fail"; readonly message: string }
+    | { readonly status: "not-applicable"; readonly reason: string };
+
+export interface Rule<Facts> {
+    /** Stable, never reused. A renamed rule keeps its old id in `aliases`. */
+    readonly id: string;
+    readonly aliases?: readonly string[];
+    readonly title: string;
+    readonly severity: Severity;
+    readonly controls: readonly ControlRef[];
+    readonly rationale: string;
+    readonly remediation: string;
+    readonly links?: readonly string[];
+    readonly enforcement: EnforcementLevel;
+    readonly checkedAt: readonly CheckedAt[];
+    readonly evaluate: (facts: Facts) => Verdict;
+}
+
+export const pass: Verdict = { status: "pass" };
+export const fail = (message: string): Verdict => ({ status: "fail", message });
+export const notApplicable = (reason: string): Verdict => ({ status: "not-applicable", reason });

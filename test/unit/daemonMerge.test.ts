@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { desiredDaemonConfig, mergeDaemonConfig } from "../../lib/daemonMerge";
+
+const desired = desiredDaemonConfig();
+
+describe("three-way merge of daemon.json", () => {
+    it("applies every hardened key to an empty file", () => {
+        const result = mergeDaemonConfig({ desired, current: {} });
+        expect(result.merged).toEqual(desired);
+        expect(result.conflicts).toEqual([]);
+    });
+
+    it("keeps keys we never managed", () => {
+        const result = mergeDaemonConfig({ desired, current: { "data-root": "/data/docker", "registry-mirrors": ["https://mirror.lab"] } });
+        expect(result.merged["data-root"]).toBe("/data/docker");
+        expect(result.merged["registry-mirrors"]).toEqual(["https://mirror.lab"]);
+    });
+
+    it("adopts the runtime NVIDIA's guide writes by bare name, and keeps other runtimes", () => {
+        const current = { runtimes: { nvidia: { args: [], path: "nvidia-container-runtime" }, crun: { path: "/usr/bin/crun" } } };
+        const result = mergeDaemonConfig({ desired, current });
+        expect(result.conflicts).toEqual([]);
+        expect(result.merged.runtimes).toEqual({ nvidia: { path: "/usr/bin/nvidia-container-runtime", runtimeArgs: [] }, crun: { path: "/usr/bin/crun" } });
+        expect(result.notes.join("\n")).toContain("adopted runtimes.nvidia");
+    });
+
+    it("keeps a user's value that still satisfies the owning rule (stricter log rotation)", () => {
+        const result = mergeDaemonConfig({ desired, current: { "log-opts": { "max-size": "50m" } } });
+        expect(result.conflicts).toEqual([]);
+        expect(result.merged["log-opts"]).toEqual({ "max-size": "50m" });
+        expect(result.merged["log-driver"]).toBe("local");
+    });
+
+    it("reports a user value that weakens a hardened key, by key", () => {
+        const result = mergeDaemonConfig({ desired, current: { icc: true } });
+        expect(result.conflicts).toHaveLength(1);
+        expect(result.conflicts[0]).toMatch(/^icc: the node has true, hardening needs false/);
+    });
+
+    it("lets an explicit override win over the node's value", () => {
+        const result = mergeDaemonConfig({ desired, current: { icc: true }, overriddenKeys: ["icc"] });
+        expect(result.conflicts).toEqual([]);
+        expect(result.merged.icc).toBe(false);
+    });
+
+    it("replaces our own earlier value without calling it a conflict", () => {
+        const lastApplied = { ...desired, "log-opts": { "max-size": "10m", "max-file": "3" } };
+        const current = { ...lastApplied };
+        const result = mergeDaemonConfig({ desired, current, lastApplied });
+        expect(result.conflicts).toEqual([]);
+        expect(result.merged["log-opts"]).toEqual(desired["log-opts"]);
+    });
+
+    it("removes a key we managed and no longer want, unless the user changed it", () => {
+        const lastApplied = { ...desired, "default-ulimits": { nofile: { Name: "nofile", Soft: 1, Hard: 1 } }, "log-level": "info" };
+        const smaller = { ...desired };
+        delete (smaller as Record<string, unknown>)["default-ulimits"];
+        delete (smaller as Record<string, unknown>)["log-level"];
+        const current = { ...lastApplied, "log-level": "warn" };
+        const result = mergeDaemonConfig({ desired: smaller, current, lastApplied });
+        expect(result.merged).not.toHaveProperty("default-ulimits");
+        expect(result.merged["log-level"]).toBe("warn");
+    });
+
+    it("does not modify its inputs", () => {
+        const current = { runtimes: { nvidia: { path: "nvidia-container-runtime" } } };
+        const copy = structuredClone(current);
+        mergeDaemonConfig({ desired, current });
+        expect(current).toEqual(copy);
+    });
+
+    it("treats an override of null as: leave this key alone", () => {
+        const withoutIcc = desiredDaemonConfig({ icc: null });
+        expect(withoutIcc).not.toHaveProperty("icc");
+        expect(mergeDaemonConfig({ desired: withoutIcc, current: { icc: true } }).merged.icc).toBe(true);
+    });
+});
