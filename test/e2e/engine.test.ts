@@ -14,7 +14,6 @@ const programDir = path.join(projectRoot, "test", "fixtures", "engine-smoke");
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-engine-"));
 const targetFile = path.join(workDir, "smoke.txt");
 const stackName = uniqueStackName("engine-smoke");
-const engineLog = path.join(workDir, "engine.log");
 
 // A real private key, passed the way users pass theirs: as a Pulumi secret.
 const privateKeyPath = path.join(workDir, "id_ed25519");

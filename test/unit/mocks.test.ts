@@ -1,5 +1,6 @@
 // The unit-test harness itself: mocks installed before the code under test is imported
 // register resources without an engine.
+import type * as pulumiTypes from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { installMocks, valueOf } from "../support/mocks";
 
@@ -9,7 +10,7 @@ describe("pulumi mocks under vitest", () => {
     it("records resources and resolves outputs", async () => {
         const pulumi = await import("@pulumi/pulumi");
         class Probe extends pulumi.CustomResource {
-            public readonly path!: pulumi.Output<string>;
+            public readonly path!: pulumiTypes.Output<string>;
             constructor(name: string, args: { path: string }) {
                 super("gnh:test:Probe", name, { path: args.path });
             }

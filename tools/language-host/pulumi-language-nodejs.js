@@ -22,12 +22,6 @@ const { spawn } = require("node:child_process");
 const HOST_VERSION = "3.276.0-gnh";
 const USER_ACTIONABLE_EXIT_CODE = 32; // @pulumi/pulumi's run exits with this after printing a user-facing error
 
-/** Resolve a module from the program's own node_modules, as the upstream host does. */
-function requireFromProgram(programDirectory, request) {
-    const resolved = require.resolve(request, { paths: [programDirectory] });
-    return require(resolved);
-}
-
 /** Load grpc-js and the generated LanguageRuntime stubs from the program's @pulumi/pulumi. */
 function loadRpc(anchorDirectory) {
     const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [anchorDirectory] }));
