@@ -1,0 +1,24 @@
+// The program: harden every node of the fleet file (config `fleetFile`; the lab's by default).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { HardenedDockerDaemon } from "./components/dockerDaemon";
+import { parseFleet } from "./lib/fleet";
+
+const config = new pulumi.Config();
+const fleetFile = path.resolve(config.get("fleetFile") ?? path.join(__dirname, ".lab", "fleet.yaml"));
+if (!fs.existsSync(fleetFile)) {
+    throw new Error(`fleet file ${fleetFile} does not exist: set it with 'npm run pulumi -- config set fleetFile PATH', or start the lab with 'npm run lab -- up'`);
+}
+const fleet = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile);
+const only = config.getObject<string[]>("nodes");
+
+export const nodes: Record<string, pulumi.Output<string>> = {};
+for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
+    const privateKey = pulumi.secret(fs.readFileSync(node.privateKeyPath, "utf8"));
+    const connection = pulumi.all([privateKey]).apply(([key]) => ({
+        name: node.name, host: node.host, port: node.port, user: node.user, hostKey: node.hostKey, privateKey: key,
+    }));
+    const daemon = new HardenedDockerDaemon(node.name, { connection, overrides: config.getObject(`daemonOverrides`) });
+    nodes[node.name] = daemon.effectiveHash;
+}

@@ -1,0 +1,52 @@
+// Which daemon.json changes dockerd applies on SIGHUP, and which need a restart. From Docker's
+// documentation of daemon configuration reload; anything not listed is treated as needing one.
+import { deepEqual } from "./daemonMerge";
+import { DaemonJson } from "../rules/daemonRules";
+
+export const RELOADABLE_KEYS: ReadonlySet<string> = new Set([
+    "debug",
+    "labels",
+    "live-restore",
+    "max-concurrent-downloads",
+    "max-concurrent-uploads",
+    "max-download-attempts",
+    "default-runtime",
+    "runtimes",
+    "authorization-plugins",
+    "insecure-registries",
+    "registry-mirrors",
+    "shutdown-timeout",
+    "features",
+]);
+
+export function changedKeys(before: DaemonJson, after: DaemonJson): string[] {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys].filter((k) => !deepEqual(before[k], after[k])).sort();
+}
+
+export function needsRestart(before: DaemonJson, after: DaemonJson): boolean {
+    return changedKeys(before, after).some((k) => !RELOADABLE_KEYS.has(k));
+}
+
+/** Parse `systemctl show -p ExecStart --value docker.service` into dockerd's flags. */
+export function dockerdFlagsFromExecStart(execStart: string): string[] {
+    const match = /argv\[\]=(.*?)\s;\s/.exec(execStart);
+    const argv = (match ? match[1] : execStart).trim().split(/\s+/).filter(Boolean);
+    const flags = argv.slice(1);
+    // --validate reads the file we hand it, never the node's current one.
+    const withoutConfigFile: string[] = [];
+    for (let i = 0; i < flags.length; i++) {
+        if (flags[i] === "--config-file") {
+            i++;
+        } else if (!flags[i].startsWith("--config-file=")) {
+            withoutConfigFile.push(flags[i]);
+        }
+    }
+    return withoutConfigFile;
+}
+
+/** Docker's version as [major, minor]; "26.1.5+dfsg1" -> [26, 1]. */
+export function dockerMajorMinor(version: string): [number, number] | undefined {
+    const match = /^(\d+)\.(\d+)/.exec(version.trim());
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+}

@@ -1,0 +1,48 @@
+// How we reach one node over SSH, and its validation. Pure: provider/ssh.ts does the I/O.
+
+export interface NodeConnection {
+    /** The node's name in the fleet: every error message starts with it. */
+    readonly name: string;
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    /** OpenSSH private key text. A Pulumi secret: never logged, never in plain-text state. */
+    readonly privateKey: string;
+    /** The node's public host key, "ssh-ed25519 AAAA..."; verified on every connection. */
+    readonly hostKey: string;
+}
+
+const HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}$/;
+const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9a-fA-F:]+\]?$/;
+const USER = /^[a-z_][a-z0-9_-]*\$?$/;
+
+/** Problems with a connection, each naming the node and the field; empty when valid. */
+export function connectionProblems(c: Partial<NodeConnection>): string[] {
+    const node = c.name ? `node ${c.name}` : "a node without a name";
+    const problems: string[] = [];
+    if (!c.name) {
+        problems.push(`${node}: "name" is required`);
+    }
+    if (!c.host || !HOSTNAME.test(c.host)) {
+        problems.push(`${node}: "host" ${JSON.stringify(c.host ?? "")} is not a host name or IP address`);
+    }
+    if (!Number.isInteger(c.port) || (c.port as number) < 1 || (c.port as number) > 65535) {
+        problems.push(`${node}: "port" ${JSON.stringify(c.port)} is not a TCP port (1-65535)`);
+    }
+    if (!c.user || !USER.test(c.user)) {
+        problems.push(`${node}: "user" ${JSON.stringify(c.user ?? "")} is not a valid user name`);
+    }
+    if (!c.hostKey || !HOST_KEY.test(c.hostKey.trim())) {
+        problems.push(`${node}: "hostKey" must be the node's public host key ("ssh-ed25519 AAAA..."): host keys are always verified`);
+    }
+    if (!c.privateKey || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(c.privateKey)) {
+        problems.push(`${node}: "privateKey" is not an OpenSSH or PEM private key`);
+    }
+    return problems;
+}
+
+/** The known_hosts line for this node, in the form ssh looks up for non-standard ports. */
+export function knownHostsLine(c: Pick<NodeConnection, "host" | "port" | "hostKey">): string {
+    const address = c.port === 22 ? c.host : `[${c.host}]:${c.port}`;
+    return `${address} ${c.hostKey.trim()}`;
+}

@@ -1,0 +1,362 @@
+// gnh:host:DockerDaemonConfig — /etc/docker/daemon.json on one node, applied safely:
+// three-way merge, `dockerd --validate` with the unit's own flags, atomic write with a backup,
+// live-restore switched on by a reload BEFORE any restart, restart only when needed, checks
+// after, and rollback (restore, restart, check) on any failure. Read reports drift in the
+// managed keys, so `pulumi preview --refresh` sees it.
+import * as crypto from "node:crypto";
+import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
+import { deepEqual, managedPaths, mergeDaemonConfig } from "../lib/daemonMerge";
+import { changedKeys, dockerdFlagsFromExecStart, dockerMajorMinor, needsRestart } from "../lib/daemonReload";
+import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
+import { DaemonJson } from "../rules/daemonRules";
+import { NodeError, sessionFor, SshSession } from "./ssh";
+
+export const DOCKER_DAEMON_CONFIG_TYPE = "gnh:host:DockerDaemonConfig";
+
+export interface DockerDaemonConfigInputs {
+    readonly connection: NodeConnection;
+    /** The hardened fragment of daemon.json we manage (policy packs read it from here). */
+    readonly settings: DaemonJson;
+    /** Keys whose value in `settings` was chosen on purpose and wins over the node's. */
+    readonly overriddenKeys?: readonly string[];
+}
+
+export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
+    /** daemon.json as it is on the node after the apply. */
+    readonly effective: DaemonJson;
+    readonly effectiveHash: string;
+    readonly dockerVersion: string;
+    readonly notes: readonly string[];
+}
+
+const STATE_DIR = "/etc/docker/.gnh";
+const DAEMON_JSON = "/etc/docker/daemon.json";
+
+const PROBE_SCRIPT = `
+set -u
+section() { printf '%s ' "$1"; if [ -f "$2" ]; then base64 -w0 < "$2"; fi; printf '\\n'; }
+section daemon ${DAEMON_JSON}
+section lastApplied ${STATE_DIR}/daemon.last-applied.json
+printf 'execStart %s\\n' "$(systemctl show -p ExecStart --value docker.service 2>/dev/null | head -n 1 | base64 -w0)"
+printf 'info %s\\n' "$(docker info --format '{{json .}}' 2>/dev/null | base64 -w0)"
+printf 'version %s\\n' "$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+`;
+
+interface Probe {
+    readonly daemon?: DaemonJson;
+    readonly lastApplied?: DaemonJson;
+    readonly execStart: string;
+    readonly info?: DockerInfo;
+    readonly version: string;
+}
+
+interface DockerInfo {
+    readonly LiveRestoreEnabled?: boolean;
+    readonly Runtimes?: Record<string, unknown>;
+    readonly SecurityOptions?: string[];
+    readonly ServerVersion?: string;
+}
+
+async function probe(session: SshSession): Promise<Probe> {
+    const out = await session.check("reading the Docker configuration", PROBE_SCRIPT);
+    const fields = new Map<string, string>();
+    for (const line of out.split("\n")) {
+        const space = line.indexOf(" ");
+        if (space > 0) {
+            fields.set(line.slice(0, space), line.slice(space + 1).trim());
+        }
+    }
+    const decode = (name: string) => Buffer.from(fields.get(name) ?? "", "base64").toString("utf8");
+    const parseJson = (name: string, file: string): DaemonJson | undefined => {
+        const text = decode(name);
+        if (text.trim() === "") {
+            return undefined;
+        }
+        try {
+            const value = JSON.parse(text);
+            if (typeof value !== "object" || value === null || Array.isArray(value)) {
+                throw new Error("the top level is not an object");
+            }
+            return value;
+        } catch (error) {
+            throw new NodeError(session.nodeName, `${file} is not valid JSON (${(error as Error).message}); fix or remove it, nothing was changed`);
+        }
+    };
+    const infoText = decode("info");
+    return {
+        daemon: parseJson("daemon", DAEMON_JSON),
+        lastApplied: parseJson("lastApplied", `${STATE_DIR}/daemon.last-applied.json`),
+        execStart: decode("execStart"),
+        info: infoText.trim() ? JSON.parse(infoText) : undefined,
+        version: fields.get("version") ?? "",
+    };
+}
+
+const render = (config: DaemonJson) => `${JSON.stringify(config, null, 2)}\n`;
+const hashOf = (config: DaemonJson) => crypto.createHash("sha256").update(render(config)).digest("hex");
+
+export function check(news: Partial<DockerDaemonConfigInputs>): CheckResult {
+    const failures: CheckFailure[] = [];
+    for (const problem of connectionProblems(news.connection ?? {})) {
+        failures.push({ property: "connection", reason: problem });
+    }
+    if (typeof news.settings !== "object" || news.settings === null || Array.isArray(news.settings)) {
+        failures.push({ property: "settings", reason: "settings must be an object of daemon.json keys" });
+    }
+    if (news.overriddenKeys !== undefined && !Array.isArray(news.overriddenKeys)) {
+        failures.push({ property: "overriddenKeys", reason: "overriddenKeys must be a list of daemon.json keys" });
+    }
+    return { inputs: news, failures };
+}
+
+export function diff(olds: DockerDaemonConfigOutputs, news: DockerDaemonConfigInputs): DiffResult {
+    const changed: string[] = [];
+    if (!deepEqual(olds.settings, news.settings)) {
+        changed.push("settings");
+    }
+    if (!deepEqual(olds.overriddenKeys ?? [], news.overriddenKeys ?? [])) {
+        changed.push("overriddenKeys");
+    }
+    const { privateKey: _oldKey, ...oldTarget } = olds.connection;
+    const { privateKey: _newKey, ...newTarget } = news.connection;
+    const replaces = oldTarget.host !== newTarget.host || oldTarget.port !== newTarget.port || oldTarget.name !== newTarget.name ? ["connection"] : [];
+    if (!deepEqual(oldTarget, newTarget)) {
+        changed.push("connection");
+    }
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+export async function create(inputs: DockerDaemonConfigInputs): Promise<CreateResult> {
+    const outs = await apply(inputs);
+    return { id: `${inputs.connection.name}:${DAEMON_JSON}`, outs };
+}
+
+export async function update(news: DockerDaemonConfigInputs): Promise<UpdateResult> {
+    return { outs: await apply(news) };
+}
+
+/**
+ * Refresh: the node's file judged against what we manage. In sync: state unchanged. Drifted:
+ * `settings` reports the node's values for the managed keys, so the next preview shows exactly
+ * which keys differ and `up` puts them back.
+ */
+export async function read(id: string, props: DockerDaemonConfigOutputs): Promise<ReadResult> {
+    const session = sessionFor(props.connection);
+    const live = await probe(session);
+    const current = live.daemon ?? {};
+    const inputs: DockerDaemonConfigInputs = { connection: props.connection, settings: props.settings, overriddenKeys: props.overriddenKeys };
+    const merge = mergeDaemonConfig({ desired: props.settings, current, lastApplied: live.lastApplied, overriddenKeys: props.overriddenKeys });
+    const inSync = merge.conflicts.length === 0 && deepEqual(merge.merged, current);
+    const observedSettings = inSync ? props.settings : observed(props.settings, current);
+    const outs: DockerDaemonConfigOutputs = {
+        ...props,
+        settings: observedSettings,
+        effective: current,
+        effectiveHash: hashOf(current),
+        dockerVersion: live.version,
+    };
+    return { id, props: outs, inputs: { ...inputs, settings: observedSettings } };
+}
+
+/** The node's values at the paths we manage (absent keys stay absent). */
+function observed(settings: DaemonJson, current: DaemonJson): DaemonJson {
+    const result: Record<string, unknown> = {};
+    for (const path of managedPaths(settings)) {
+        if (path.length === 1) {
+            if (path[0] in current) {
+                result[path[0]] = current[path[0]];
+            }
+        } else {
+            const runtimes = current.runtimes as Record<string, unknown> | undefined;
+            if (runtimes && path[1] in runtimes) {
+                result.runtimes = { ...(result.runtimes as object | undefined), [path[1]]: runtimes[path[1]] };
+            }
+        }
+    }
+    return result;
+}
+
+/** Destroy leaves the host hardened (un-hardening on destroy would surprise); it forgets our record. */
+export async function remove(props: DockerDaemonConfigOutputs): Promise<void> {
+    const session = sessionFor(props.connection);
+    await session.check("removing the last-applied record", `rm -f ${STATE_DIR}/daemon.last-applied.json`);
+}
+
+async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConfigOutputs> {
+    const session = sessionFor(inputs.connection);
+    const node = inputs.connection.name;
+    const before = await probe(session);
+    const versionParts = dockerMajorMinor(before.version || before.info?.ServerVersion || "");
+    if (versionParts === undefined) {
+        throw new NodeError(node, "Docker is not running or not installed (docker version reported no server); nothing was changed");
+    }
+    if (versionParts[0] < 23) {
+        throw new NodeError(node, `Docker ${before.version} is older than 23.0 and has no 'dockerd --validate', so a new daemon.json cannot be checked before use; upgrade Docker. Nothing was changed`);
+    }
+    const current = before.daemon ?? {};
+    const merge = mergeDaemonConfig({ desired: inputs.settings, current, lastApplied: before.lastApplied, overriddenKeys: inputs.overriddenKeys });
+    if (merge.conflicts.length > 0) {
+        throw new NodeError(node, `${DAEMON_JSON} has values that conflict with hardening; nothing was changed:\n  ${merge.conflicts.join("\n  ")}`);
+    }
+    const candidate = merge.merged;
+    await validate(session, candidate, before.execStart);
+
+    const notes = [...merge.notes];
+    if (!deepEqual(candidate, current)) {
+        await writeSafely(session, candidate, current, before, notes);
+    }
+    await session.check("recording what was applied",
+        `set -eu; umask 077; mkdir -p ${STATE_DIR}; cat > ${STATE_DIR}/daemon.last-applied.json.tmp; mv -f ${STATE_DIR}/daemon.last-applied.json.tmp ${STATE_DIR}/daemon.last-applied.json`,
+        [], { stdin: render(merge.applied) });
+    return {
+        connection: inputs.connection,
+        settings: inputs.settings,
+        overriddenKeys: inputs.overriddenKeys ?? [],
+        effective: candidate,
+        effectiveHash: hashOf(candidate),
+        dockerVersion: before.version,
+        notes,
+    };
+}
+
+const VALIDATE_SCRIPT = `
+set -eu
+umask 077
+mkdir -p ${STATE_DIR}
+candidate=${STATE_DIR}/daemon.candidate.json
+cat > "$candidate"
+chmod 644 "$candidate"
+dockerd --validate --config-file "$candidate" "$@" 2>&1
+`;
+
+async function validate(session: SshSession, candidate: DaemonJson, execStart: string): Promise<void> {
+    const flags = dockerdFlagsFromExecStart(execStart);
+    await session.check("dockerd --validate of the new daemon.json (with docker.service's flags)", VALIDATE_SCRIPT, flags, { stdin: render(candidate) });
+    const missing: string[] = [];
+    const runtimes = (candidate.runtimes ?? {}) as Record<string, { path?: unknown }>;
+    for (const [name, runtime] of Object.entries(runtimes)) {
+        if (typeof runtime.path === "string") {
+            const found = await session.run('p="$1"; case "$p" in /*) test -x "$p" ;; *) command -v "$p" >/dev/null ;; esac', [runtime.path]);
+            if (found.code !== 0) {
+                missing.push(`runtime "${name}" path ${runtime.path} does not exist or is not executable`);
+            }
+        }
+    }
+    const profile = candidate["seccomp-profile"];
+    if (typeof profile === "string" && profile !== "unconfined" && profile !== "builtin") {
+        const found = await session.run('test -f "$1"', [profile]);
+        if (found.code !== 0) {
+            missing.push(`seccomp-profile ${profile} does not exist`);
+        }
+    }
+    if (missing.length > 0) {
+        throw new NodeError(session.nodeName, `the new daemon.json refers to files that are not there; nothing was changed: ${missing.join("; ")}`);
+    }
+}
+
+// $1 = backup: keep the file being replaced (or the fact that there was none) for rollback.
+const WRITE_SCRIPT = `
+set -eu
+umask 022
+mkdir -p ${STATE_DIR}
+if [ "$1" = backup ]; then
+  rm -f ${STATE_DIR}/daemon.json.bak ${STATE_DIR}/daemon.json.absent
+  if [ -f ${DAEMON_JSON} ]; then cp -p ${DAEMON_JSON} ${STATE_DIR}/daemon.json.bak; else touch ${STATE_DIR}/daemon.json.absent; fi
+fi
+cat > ${DAEMON_JSON}.gnh-tmp
+chown root:root ${DAEMON_JSON}.gnh-tmp
+chmod 644 ${DAEMON_JSON}.gnh-tmp
+sync ${DAEMON_JSON}.gnh-tmp 2>/dev/null || sync
+mv -f ${DAEMON_JSON}.gnh-tmp ${DAEMON_JSON}
+`;
+
+const RESTORE_SCRIPT = `
+set -eu
+if [ -f ${STATE_DIR}/daemon.json.bak ]; then cp -p ${STATE_DIR}/daemon.json.bak ${DAEMON_JSON}.gnh-tmp && mv -f ${DAEMON_JSON}.gnh-tmp ${DAEMON_JSON};
+elif [ -f ${STATE_DIR}/daemon.json.absent ]; then rm -f ${DAEMON_JSON}; fi
+rm -f ${STATE_DIR}/daemon.json.absent
+`;
+
+const WAIT_FOR_DOCKER = `
+for i in $(seq 1 60); do docker info --format '{{json .}}' 2>/dev/null && exit 0; sleep 1; done
+exit 1
+`;
+
+const DOCKER_LOG = "journalctl -u docker.service -n 15 --no-pager -o cat 2>/dev/null | tail -n 15";
+
+async function writeFile(session: SshSession, config: DaemonJson, backup: boolean): Promise<void> {
+    await session.check(`writing ${DAEMON_JSON}`, WRITE_SCRIPT, [backup ? "backup" : "keep-backup"], { stdin: render(config) });
+}
+
+async function signal(session: SshSession, how: "reload" | "restart"): Promise<DockerInfo> {
+    const result = await session.run(`systemctl ${how} docker.service 2>&1 || exit $?\n${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
+    if (result.code !== 0) {
+        const log = await session.run(DOCKER_LOG);
+        throw new Error(`docker ${how} failed: ${(result.stdout + result.stderr).trim().split("\n").slice(-3).join(" ")} ${log.stdout.trim()}`.trim());
+    }
+    const lines = result.stdout.trim().split("\n");
+    return JSON.parse(lines[lines.length - 1]) as DockerInfo;
+}
+
+function verify(info: DockerInfo, config: DaemonJson): string[] {
+    const problems: string[] = [];
+    if (config["live-restore"] === true && info.LiveRestoreEnabled !== true) {
+        problems.push("docker info does not show live-restore enabled");
+    }
+    for (const name of Object.keys((config.runtimes ?? {}) as object)) {
+        if (!info.Runtimes || !(name in info.Runtimes)) {
+            problems.push(`docker info does not list the "${name}" runtime`);
+        }
+    }
+    const security = (info.SecurityOptions ?? []).join(" ");
+    const profile = config["seccomp-profile"];
+    if (typeof profile === "string" && profile !== "unconfined" && !security.includes("name=seccomp")) {
+        problems.push(`docker info shows no seccomp security option (${security || "none"})`);
+    }
+    if (config["no-new-privileges"] === true && !security.includes("no-new-privileges")) {
+        problems.push(`docker info does not show no-new-privileges (${security || "none"})`);
+    }
+    return problems;
+}
+
+async function writeSafely(session: SshSession, candidate: DaemonJson, current: DaemonJson, before: Probe, notes: string[]): Promise<void> {
+    // Step 1: make running containers survive what follows. live-restore is reloadable.
+    let base = current;
+    if (candidate["live-restore"] === true && before.info?.LiveRestoreEnabled !== true) {
+        const withLiveRestore = { ...current, "live-restore": true };
+        try {
+            await writeFile(session, withLiveRestore, true);
+            const info = await signal(session, "reload");
+            if (info.LiveRestoreEnabled !== true) {
+                throw new Error("live-restore is still off after the reload");
+            }
+            notes.push("enabled live-restore with a reload before any restart");
+            base = withLiveRestore;
+        } catch (error) {
+            await rollback(session, `enabling live-restore by reload: ${(error as Error).message}`);
+        }
+    }
+    // Step 2: the full candidate; a restart only when a changed key needs one.
+    const restart = needsRestart(base, candidate);
+    try {
+        if (!deepEqual(base, candidate)) {
+            // After step 1 the backup already holds the file as it was before this run.
+            await writeFile(session, candidate, base === current);
+        }
+        const info = await signal(session, restart ? "restart" : "reload");
+        const problems = verify(info, candidate);
+        if (problems.length > 0) {
+            throw new Error(problems.join("; "));
+        }
+        notes.push(restart ? `restarted docker for: ${changedKeys(base, candidate).join(", ")}` : "applied by reload, no restart");
+    } catch (error) {
+        await rollback(session, (error as Error).message);
+    }
+}
+
+async function rollback(session: SshSession, cause: string): Promise<never> {
+    await session.check("restoring the previous daemon.json", RESTORE_SCRIPT);
+    const restarted = await session.run(`systemctl restart docker.service 2>&1; ${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
+    const state = restarted.code === 0 ? "the previous daemon.json is restored and Docker runs again" : "the previous daemon.json is restored but Docker did NOT come back: check the node now";
+    throw new NodeError(session.nodeName, `applying daemon.json failed, ${state}. Docker said: ${cause}`);
+}

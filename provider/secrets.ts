@@ -1,0 +1,33 @@
+// The engine hands this provider secrets wrapped in Pulumi's secret signature (we accept
+// secrets), and keeps a value secret only if we hand it back wrapped. Unwrap on the way in;
+// wrap the private key on the way out so that it is encrypted in state.
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+type Json = unknown;
+
+export function unwrapSecrets(value: Json): Json {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        const record = value as Record<string, Json>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            return unwrapSecrets(record.value);
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+export function secret(value: Json): Json {
+    return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/** Outputs with the connection's private key wrapped as a secret. */
+export function withSecretKey<T extends { connection?: { privateKey?: string } }>(outs: T): T {
+    if (!outs.connection?.privateKey) {
+        return outs;
+    }
+    return { ...outs, connection: { ...outs.connection, privateKey: secret(outs.connection.privateKey) } } as T;
+}

@@ -1,0 +1,132 @@
+// One SSH session per node, over the system OpenSSH client: host keys verified from the fleet's
+// inventory (never trust-on-first-use), the private key in a 0600 file inside a 0700 directory
+// that is removed when the process ends, and one multiplexed connection per node so that the
+// several round trips of an apply cost one handshake.
+import { spawn, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { remoteCommand } from "../lib/shellQuote";
+import { knownHostsLine, NodeConnection } from "../lib/nodeConnection";
+
+export interface RunResult {
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+export class NodeError extends Error {
+    constructor(readonly node: string, message: string) {
+        super(`node ${node}: ${message}`);
+    }
+}
+
+const SSH_CONNECTION_FAILED = 255;
+const sessions = new Map<string, SshSession>();
+
+export function sessionFor(connection: NodeConnection): SshSession {
+    const key = crypto.createHash("sha256")
+        .update(JSON.stringify([connection.host, connection.port, connection.user, connection.hostKey, connection.privateKey]))
+        .digest("hex");
+    let session = sessions.get(key);
+    if (session === undefined) {
+        session = new SshSession(connection);
+        sessions.set(key, session);
+    }
+    return session;
+}
+
+export function closeAllSessions(): void {
+    for (const session of sessions.values()) {
+        session.close();
+    }
+    sessions.clear();
+}
+process.on("exit", closeAllSessions);
+
+export class SshSession {
+    private readonly dir: string;
+    private readonly baseArgs: string[];
+
+    constructor(private readonly connection: NodeConnection) {
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-ssh-"));
+        fs.chmodSync(this.dir, 0o700);
+        const keyFile = path.join(this.dir, "id");
+        const knownHosts = path.join(this.dir, "known_hosts");
+        fs.writeFileSync(keyFile, connection.privateKey.endsWith("\n") ? connection.privateKey : `${connection.privateKey}\n`, { mode: 0o600 });
+        fs.writeFileSync(knownHosts, `${knownHostsLine(connection)}\n`, { mode: 0o600 });
+        this.baseArgs = [
+            "-F", "/dev/null", // the user's ~/.ssh/config must not change what we verify
+            "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes",
+            "-o", `UserKnownHostsFile=${knownHosts}`,
+            "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", "IdentitiesOnly=yes",
+            "-o", `IdentityFile=${keyFile}`,
+            "-o", "IdentityAgent=none",
+            "-o", "ConnectTimeout=10",
+            "-o", "ConnectionAttempts=1",
+            "-o", "ServerAliveInterval=10",
+            "-o", "ServerAliveCountMax=3",
+            "-o", "LogLevel=ERROR",
+            "-o", "ControlMaster=auto",
+            "-o", `ControlPath=${path.join(this.dir, "cm")}`,
+            "-o", "ControlPersist=60",
+            "-p", String(connection.port),
+            "-l", connection.user,
+            connection.host,
+        ];
+    }
+
+    get nodeName(): string {
+        return this.connection.name;
+    }
+
+    /** Run one of our fixed scripts with quoted arguments; data goes on stdin. */
+    run(script: string, args: readonly string[] = [], options: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+        const timeoutMs = options.timeoutMs ?? 300_000;
+        return new Promise((resolve, reject) => {
+            const child = spawn("ssh", [...this.baseArgs, "--", remoteCommand(script, args)], { stdio: ["pipe", "pipe", "pipe"] });
+            const stdout: Buffer[] = [];
+            const stderr: Buffer[] = [];
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                reject(new NodeError(this.connection.name, `a command did not finish within ${timeoutMs / 1000}s`));
+            }, timeoutMs);
+            child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+            child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+            child.on("error", (error) => {
+                clearTimeout(timer);
+                reject(new NodeError(this.connection.name, `cannot start ssh: ${error.message}`));
+            });
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                const result = { code: code ?? 1, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") };
+                if (result.code === SSH_CONNECTION_FAILED) {
+                    reject(new NodeError(this.connection.name,
+                        `cannot reach ${this.connection.user}@${this.connection.host}:${this.connection.port} over SSH: ${result.stderr.trim() || "ssh exited 255"}`));
+                    return;
+                }
+                resolve(result);
+            });
+            child.stdin.on("error", () => undefined); // a command that does not read stdin closes it early
+            child.stdin.end(options.stdin ?? "");
+        });
+    }
+
+    /** Like run, but a non-zero exit is an error that quotes the command's own message. */
+    async check(what: string, script: string, args: readonly string[] = [], options: { stdin?: string; timeoutMs?: number } = {}): Promise<string> {
+        const result = await this.run(script, args, options);
+        if (result.code !== 0) {
+            const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-8).join("\n");
+            throw new NodeError(this.connection.name, `${what} failed (exit ${result.code}): ${detail}`);
+        }
+        return result.stdout;
+    }
+
+    close(): void {
+        spawnSync("ssh", ["-o", `ControlPath=${path.join(this.dir, "cm")}`, "-O", "exit", "gnh"], { stdio: "ignore", timeout: 5_000 });
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
