@@ -1,18 +1,10 @@
-// Placeholder pack: proves that `pulumi preview --policy-pack policies` runs our pack through the
-// real engine. The rule catalog replaces this policy (issue 7).
+// The CrossGuard pack: every catalog rule that can be judged in preview, over the structured
+// inputs of the resources our components create (never over component inputs, which CrossGuard
+// does not reliably see). One adapter turns a rule into a policy; no rule logic lives here.
 import { PolicyPack } from "@pulumi/policy";
+import { policiesFromCatalog } from "./catalogPolicies";
 
 new PolicyPack("gpu-node-hardening", {
-    policies: [
-        {
-            name: "gnh-policy-pack-smoke",
-            description: "Placeholder: flags a resource whose input gnhPolicySmoke is 'violate'.",
-            enforcementLevel: "mandatory",
-            validateResource: (args, reportViolation) => {
-                if (args.props["gnhPolicySmoke"] === "violate") {
-                    reportViolation("gnhPolicySmoke is 'violate': set it to 'ok' (placeholder rule).");
-                }
-            },
-        },
-    ],
+    enforcementLevel: "mandatory",
+    policies: policiesFromCatalog(),
 });

@@ -10,8 +10,10 @@ import { changedKeys, dockerdFlagsFromExecStart, dockerMajorMinor, needsRestart 
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { NodeError, sessionFor, SshSession } from "./ssh";
+import { DOCKER_DAEMON_CONFIG_TYPE } from "../lib/resourceTypes";
 
-export const DOCKER_DAEMON_CONFIG_TYPE = "gnh:host:DockerDaemonConfig";
+export { DOCKER_DAEMON_CONFIG_TYPE };
+
 
 export interface DockerDaemonConfigInputs {
     readonly connection: NodeConnection;

@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
+import { DOCKER_DAEMON_CONFIG_TYPE } from "../lib/resourceTypes";
 
-export const DOCKER_DAEMON_CONFIG_TYPE = "gnh:host:DockerDaemonConfig";
 
 export interface DockerDaemonConfigArgs {
     readonly connection: pulumi.Input<NodeConnection>;
