@@ -28,21 +28,17 @@ export function needsRestart(before: DaemonJson, after: DaemonJson): boolean {
     return changedKeys(before, after).some((k) => !RELOADABLE_KEYS.has(k));
 }
 
-/** Parse `systemctl show -p ExecStart --value docker.service` into dockerd's flags. */
-export function dockerdFlagsFromExecStart(execStart: string): string[] {
-    const match = /argv\[\]=(.*?)\s;\s/.exec(execStart);
-    const argv = (match ? match[1] : execStart).trim().split(/\s+/).filter(Boolean);
-    const flags = argv.slice(1);
-    // --validate reads the file we hand it, never the node's current one.
-    const withoutConfigFile: string[] = [];
+/** dockerd's flags without --config-file: --validate must read the candidate we hand it. */
+export function withoutConfigFile(flags: readonly string[]): string[] {
+    const kept: string[] = [];
     for (let i = 0; i < flags.length; i++) {
         if (flags[i] === "--config-file") {
             i++;
         } else if (!flags[i].startsWith("--config-file=")) {
-            withoutConfigFile.push(flags[i]);
+            kept.push(flags[i]);
         }
     }
-    return withoutConfigFile;
+    return kept;
 }
 
 /** Docker's version as [major, minor]; "26.1.5+dfsg1" -> [26, 1]. */

@@ -6,7 +6,7 @@
 import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual, managedPaths, mergeDaemonConfig } from "../lib/daemonMerge";
-import { changedKeys, dockerdFlagsFromExecStart, dockerMajorMinor, needsRestart } from "../lib/daemonReload";
+import { changedKeys, dockerMajorMinor, needsRestart, withoutConfigFile } from "../lib/daemonReload";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { NodeError, sessionFor, SshSession } from "./ssh";
@@ -39,7 +39,10 @@ set -u
 section() { printf '%s ' "$1"; if [ -f "$2" ]; then base64 -w0 < "$2"; fi; printf '\\n'; }
 section daemon ${DAEMON_JSON}
 section lastApplied ${STATE_DIR}/daemon.last-applied.json
-printf 'execStart %s\\n' "$(systemctl show -p ExecStart --value docker.service 2>/dev/null | head -n 1 | base64 -w0)"
+# dockerd's flags as systemd passes them: ExecStart's argv with the unit's EnvironmentFiles applied.
+argv=$(systemctl show -p ExecStart --value docker.service 2>/dev/null | sed -n 's/.*argv\\[\\]=\\([^;]*\\) ;.*/\\1/p' | head -n 1)
+envfiles=$(systemctl show -p EnvironmentFiles --value docker.service 2>/dev/null | sed 's/ (ignore_errors=[a-z]*)//g')
+printf 'dockerdArgs %s\\n' "$( (set -a; for f in $envfiles; do [ -f "$f" ] && . "$f"; done; set +a; eval "set -- $argv"; [ $# -gt 0 ] && shift; for a in "$@"; do printf '%s\\n' "$a"; done) | base64 -w0)"
 printf 'info %s\\n' "$(docker info --format '{{json .}}' 2>/dev/null | base64 -w0)"
 printf 'version %s\\n' "$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 `;
@@ -47,7 +50,8 @@ printf 'version %s\\n' "$(docker version --format '{{.Server.Version}}' 2>/dev/n
 interface Probe {
     readonly daemon?: DaemonJson;
     readonly lastApplied?: DaemonJson;
-    readonly execStart: string;
+    /** dockerd's flags as docker.service starts it, one per element. */
+    readonly dockerdArgs: readonly string[];
     readonly info?: DockerInfo;
     readonly version: string;
 }
@@ -88,7 +92,7 @@ async function probe(session: SshSession): Promise<Probe> {
     return {
         daemon: parseJson("daemon", DAEMON_JSON),
         lastApplied: parseJson("lastApplied", `${STATE_DIR}/daemon.last-applied.json`),
-        execStart: decode("execStart"),
+        dockerdArgs: decode("dockerdArgs").split("\n").filter((a) => a !== ""),
         info: infoText.trim() ? JSON.parse(infoText) : undefined,
         version: fields.get("version") ?? "",
     };
@@ -201,7 +205,7 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
         throw new NodeError(node, `${DAEMON_JSON} has values that conflict with hardening; nothing was changed:\n  ${merge.conflicts.join("\n  ")}`);
     }
     const candidate = merge.merged;
-    await validate(session, candidate, before.execStart);
+    await validate(session, candidate, before.dockerdArgs);
 
     const notes = [...merge.notes];
     if (!deepEqual(candidate, current)) {
@@ -231,8 +235,8 @@ chmod 644 "$candidate"
 dockerd --validate --config-file "$candidate" "$@" 2>&1
 `;
 
-async function validate(session: SshSession, candidate: DaemonJson, execStart: string): Promise<void> {
-    const flags = dockerdFlagsFromExecStart(execStart);
+async function validate(session: SshSession, candidate: DaemonJson, dockerdArgs: readonly string[]): Promise<void> {
+    const flags = withoutConfigFile(dockerdArgs);
     await session.check("dockerd --validate of the new daemon.json (with docker.service's flags)", VALIDATE_SCRIPT, flags, { stdin: render(candidate) });
     const missing: string[] = [];
     const runtimes = (candidate.runtimes ?? {}) as Record<string, { path?: unknown }>;

@@ -95,6 +95,19 @@ exec node '$GNH_ROOT/node_modules/@pulumi/pulumi/cmd/dynamic-provider' "\$@"
 SHIM
 }
 
+# Docker's default seccomp profile, the base of ours (lib/seccompProfile.ts), from its Go module.
+fetch_seccomp_base() {
+  local version="v0.1.0" target="$GNH_TOOLS_DIR/seccomp/moby-default-v0.1.0.json"
+  [ -s "$target" ] && return
+  command -v go >/dev/null 2>&1 || die "Go is needed once to fetch Docker's default seccomp profile (module github.com/moby/profiles/seccomp): install Go >= 1.25."
+  say "fetching Docker's default seccomp profile (github.com/moby/profiles/seccomp $version)"
+  local dir
+  dir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/moby/profiles/seccomp@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -f "$dir/default.json" ] || die "could not fetch github.com/moby/profiles/seccomp@$version from the Go module proxy."
+  mkdir -p "$(dirname "$target")"
+  cp "$dir/default.json" "$target.partial" && mv "$target.partial" "$target"
+}
+
 create_state_dir() {
   mkdir -p "$GNH_STATE_DIR"
   chmod 700 "$GNH_STATE_DIR"
@@ -110,6 +123,7 @@ require_node
 install_npm_dependencies
 build_pulumi_cli
 install_plugin_shims
+fetch_seccomp_base
 create_state_dir
 # Re-read the environment so that a CLI built just now is on PATH for the check below.
 # shellcheck source=scripts/env.sh

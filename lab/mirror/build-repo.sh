@@ -1,0 +1,416 @@
+#!/usr/bin/env bash
+# Build the lab's signed, NVIDIA-style flat apt repository (and its tampered variants).
+#
+#   lab/mirror/build-repo.sh OUT_DIR
+#
+# OUT_DIR is what the mirror container serves at http://gnh-mirror/. Layout:
+#   OUT_DIR/good/gpgkey                         ASCII-armored public key (like NVIDIA's /gpgkey)
+#   OUT_DIR/good/gpgkey-with-foreign            genuine key + a foreign public key appended
+#   OUT_DIR/good/stable/deb/amd64/              *.deb, Packages(.gz), Release, InRelease, Release.gpg
+#   OUT_DIR/foreign-signed/stable/deb/amd64/    same content, Release signed by a FOREIGN key
+#   OUT_DIR/tampered-deb/stable/deb/amd64/      genuine signature, one .deb modified after signing
+#   OUT_DIR/fingerprint                         genuine primary key fingerprint (40 hex, uppercase)
+#   OUT_DIR/foreign-fingerprint                 the foreign key's primary fingerprint
+#
+# Not served (siblings of OUT_DIR by default):
+#   $GNH_MIRROR_KEY_DIR   (default OUT_DIR/../mirror-keys)   two GNUPGHOMEs (mode 0700), made once
+#   $GNH_MIRROR_BUILD_DIR (default OUT_DIR/../mirror-build)  Go binaries per version, .deb staging
+#
+# The Go tools are NVIDIA's real code, built from the published module
+# github.com/NVIDIA/nvidia-container-toolkit (Go module proxy) with the version stamp that
+# upstream's Makefile uses. libnvidia-container1 / libnvidia-container-tools are placeholders
+# (the real C library needs a GPU driver); see docs/lab-mirror.md.
+#
+# Idempotent and cached: binaries are rebuilt only when their recipe changes; the repository
+# tree only when one of its inputs (this script, binaries, keys) changes.
+set -euo pipefail
+
+SCRIPT_PATH="$(readlink -f "${BASH_SOURCE[0]}")"
+SCRIPT_DIR="$(dirname "${SCRIPT_PATH}")"
+
+VERSIONS=(1.17.7 1.17.8)
+PKG_REVISION=1
+MODULE=github.com/NVIDIA/nvidia-container-toolkit
+TOOLS=(nvidia-ctk nvidia-container-runtime nvidia-container-runtime-hook nvidia-cdi-hook)
+ARCH=amd64
+SUITE_PATH=stable/deb/${ARCH}
+TAMPERED_PKG=nvidia-container-toolkit-base   # tampered-deb: this .deb gets a byte appended
+FLIPPED_PKG=libnvidia-container1             # tampered-deb: this .deb gets its last byte flipped
+
+log() { printf '[build-repo %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+if [[ $# -ne 1 || -z "${1}" ]]; then
+  echo "usage: $0 OUT_DIR" >&2
+  exit 2
+fi
+mkdir -p "$1"
+OUT_DIR="$(readlink -f "$1")"
+PARENT_DIR="$(dirname "${OUT_DIR}")"
+BUILD_DIR="${GNH_MIRROR_BUILD_DIR:-${PARENT_DIR}/mirror-build}"
+KEY_DIR="${GNH_MIRROR_KEY_DIR:-${PARENT_DIR}/mirror-keys}"
+mkdir -p "${BUILD_DIR}"
+# One build at a time per build dir (lab.sh and the e2e test may both call this script).
+exec 9>"${BUILD_DIR}/.lock"
+flock 9
+[[ "${KEY_DIR}/" != "${OUT_DIR}/"* ]] || die "key dir ${KEY_DIR} must not be inside the served OUT_DIR"
+
+T0=$(date +%s)
+phase_t=${T0}
+phase() { local now; now=$(date +%s); log "phase '$1' took $((now - phase_t))s"; phase_t=${now}; }
+
+# --- 0. tools -----------------------------------------------------------------------------------
+ensure_tools() {
+  local missing=() cmd pkg
+  for pair in dpkg-deb:dpkg apt-ftparchive:apt-utils gpg:gnupg gpg-agent:gpg-agent gpgv:gpgv gcc:gcc \
+              sha256sum:coreutils gzip:gzip; do
+    cmd="${pair%%:*}"; pkg="${pair#*:}"
+    command -v "${cmd}" >/dev/null 2>&1 || missing+=("${pkg}")
+  done
+  [[ -e /usr/include/stdio.h ]] || missing+=(libc6-dev)
+  if ((${#missing[@]})); then
+    [[ "$(id -u)" == 0 ]] || die "missing packages (${missing[*]}) and not root"
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    if [[ -x /usr/local/go/bin/go ]]; then
+      export PATH="/usr/local/go/bin:${PATH}"
+    else
+      die "Go toolchain not found (need go >= 1.22 on PATH or in /usr/local/go)"
+    fi
+  fi
+}
+ensure_tools
+phase tools
+
+# --- 1. NVIDIA's Go tools, per version, cached -------------------------------------------------
+# Echoes the module directory in GOMODCACHE (downloads it through the Go module proxy if needed).
+module_dir() {
+  local ver="$1" dir
+  dir="$(go mod download -json "${MODULE}@v${ver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "${dir}" && -f "${dir}/versions.mk" ]] || die "module ${MODULE}@v${ver} has no versions.mk"
+  printf '%s\n' "${dir}"
+}
+
+build_tools() {
+  local ver="$1" mdir lib_version version_pkg extld ldflags recipe bindir stamp tool
+  bindir="${BUILD_DIR}/bin/${ver}"
+  stamp="${bindir}/.recipe"
+  mdir="$(module_dir "${ver}")"
+  # Read the version and the -X package from upstream's own build files.
+  lib_version="$(sed -n 's/^LIB_VERSION[[:space:]]*:=[[:space:]]*\([^[:space:]]*\).*/\1/p' "${mdir}/versions.mk")"
+  [[ "${lib_version}" == "${ver}" ]] || die "versions.mk of v${ver} says LIB_VERSION=${lib_version}"
+  version_pkg="$(sed -n 's/^CLI_VERSION_PACKAGE[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' "${mdir}/Makefile")"
+  [[ -n "${version_pkg}" ]] || die "CLI_VERSION_PACKAGE not found in ${mdir}/Makefile"
+  # Same flags as upstream's Makefile (cmd-% target); gitCommit is left empty because the
+  # module zip carries no git metadata. -trimpath keeps build paths out of the binaries.
+  extld='-Wl,--export-dynamic -Wl,--unresolved-symbols=ignore-in-object-files -Wl,-z,lazy'
+  ldflags="-s -w '-extldflags=${extld}' -X ${version_pkg}.gitCommit= -X ${version_pkg}.version=${lib_version}"
+  for tool in "${TOOLS[@]}"; do
+    [[ -d "${mdir}/cmd/${tool}" ]] || die "v${ver} has no cmd/${tool}"
+  done
+  recipe="$(printf '%s\n' "${ver}" "${ldflags}" "$(go version)" "${TOOLS[*]}" -trimpath | sha256sum | cut -d' ' -f1)"
+  if [[ -f "${stamp}" && "$(cat "${stamp}")" == "${recipe}" ]]; then
+    log "v${ver}: cached binaries in ${bindir}"
+    return 0
+  fi
+  log "v${ver}: building ${TOOLS[*]} from ${MODULE}@v${ver}"
+  local tmp="${bindir}.tmp.$$" pkgs=()
+  rm -rf "${tmp}"; mkdir -p "${tmp}"
+  for tool in "${TOOLS[@]}"; do pkgs+=("${MODULE}/cmd/${tool}@v${ver}"); done
+  GOBIN="${tmp}" CGO_ENABLED=1 go install -trimpath -ldflags="${ldflags}" "${pkgs[@]}"
+  for tool in "${TOOLS[@]}"; do
+    [[ -x "${tmp}/${tool}" ]] || die "v${ver}: ${tool} was not built"
+  done
+  "${tmp}/nvidia-ctk" --version | grep -q "version ${ver}\$" || die "v${ver}: version stamp missing"
+  # Release time of the tag (from the proxy's .info) for reproducible package timestamps.
+  go mod download -json "${MODULE}@v${ver}" | sed -n 's/^[[:space:]]*"Info": "\(.*\)",$/\1/p' \
+    | xargs cat | sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' > "${tmp}/.release-time"
+  printf '%s\n' "${recipe}" > "${tmp}/.recipe"
+  rm -rf "${bindir}"
+  mv "${tmp}" "${bindir}"
+}
+for v in "${VERSIONS[@]}"; do build_tools "${v}"; done
+phase go-build
+
+# --- 2. signing keys (once per lab; never served) -----------------------------------------------
+make_key() {
+  local home="$1" name="$2"
+  mkdir -p "${home}"
+  chmod 0700 "${KEY_DIR}" "${home}"
+  if [[ -n "$(GNUPGHOME="${home}" gpg --batch --list-secret-keys --with-colons 2>/dev/null | grep '^sec:' || true)" ]]; then
+    return 0
+  fi
+  log "generating key '${name}' in ${home} (RSA-3072 certify-only primary + signing subkey)"
+  GNUPGHOME="${home}" gpg --batch --quiet --gen-key <<EOF
+%no-protection
+Key-Type: RSA
+Key-Length: 3072
+Key-Usage: cert
+Subkey-Type: RSA
+Subkey-Length: 3072
+Subkey-Usage: sign
+Name-Real: ${name}
+Name-Email: gnh-mirror@lab.invalid
+Expire-Date: 0
+%commit
+EOF
+}
+primary_fpr() {
+  GNUPGHOME="$1" gpg --batch --with-colons --list-keys 2>/dev/null \
+    | awk -F: '$1=="pub"{p=1;next} p&&$1=="fpr"{print toupper($10); exit}'
+}
+mkdir -p "${KEY_DIR}"
+chmod 0700 "${KEY_DIR}"
+stop_agents() {
+  local h
+  for h in "${KEY_DIR}/gnupg-good" "${KEY_DIR}/gnupg-foreign"; do
+    if [[ -d "${h}" ]]; then
+      GNUPGHOME="${h}" gpgconf --kill gpg-agent >/dev/null 2>&1 || true
+    fi
+  done
+}
+trap stop_agents EXIT
+GOOD_HOME="${KEY_DIR}/gnupg-good"
+FOREIGN_HOME="${KEY_DIR}/gnupg-foreign"
+make_key "${GOOD_HOME}" "GNH Lab Mirror (NVIDIA-style test repository signing key)"
+make_key "${FOREIGN_HOME}" "GNH Lab FOREIGN key (must NOT be trusted)"
+GOOD_FPR="$(primary_fpr "${GOOD_HOME}")"
+FOREIGN_FPR="$(primary_fpr "${FOREIGN_HOME}")"
+[[ "${GOOD_FPR}" =~ ^[0-9A-F]{40}$ ]] || die "bad fingerprint '${GOOD_FPR}'"
+[[ "${FOREIGN_FPR}" =~ ^[0-9A-F]{40}$ ]] || die "bad fingerprint '${FOREIGN_FPR}'"
+phase keys
+
+# --- 3. repository inputs hash: skip everything below when nothing changed ----------------------
+EXPECTED=(
+  fingerprint foreign-fingerprint good/gpgkey good/gpgkey-with-foreign
+  "good/${SUITE_PATH}/InRelease" "good/${SUITE_PATH}/Release.gpg" "good/${SUITE_PATH}/Packages.gz"
+  "foreign-signed/${SUITE_PATH}/InRelease" "foreign-signed/${SUITE_PATH}/Release.gpg"
+  "tampered-deb/${SUITE_PATH}/InRelease" "tampered-deb/${SUITE_PATH}/Release.gpg"
+)
+inputs_hash() {
+  {
+    sha256sum "${SCRIPT_PATH}" "${SCRIPT_DIR}/nvidia-container-cli.placeholder"
+    for v in "${VERSIONS[@]}"; do (cd "${BUILD_DIR}/bin/${v}" && sha256sum "${TOOLS[@]}" .release-time); done
+    printf '%s %s %s\n' "${GOOD_FPR}" "${FOREIGN_FPR}" "${PKG_REVISION}"
+  } | sha256sum | cut -d' ' -f1
+}
+INPUTS="$(inputs_hash)"
+STAMP="${BUILD_DIR}/repo.inputs"
+up_to_date=1
+[[ -f "${STAMP}" && "$(cat "${STAMP}")" == "${INPUTS}" ]] || up_to_date=0
+for f in "${EXPECTED[@]}"; do [[ -s "${OUT_DIR}/${f}" ]] || up_to_date=0; done
+if ((up_to_date)); then
+  log "repository in ${OUT_DIR} is up to date (inputs ${INPUTS:0:12}); total $(( $(date +%s) - T0 ))s"
+  exit 0
+fi
+
+# --- 4. .deb packages ---------------------------------------------------------------------------
+STAGE="${BUILD_DIR}/stage"
+rm -rf "${STAGE}"
+mkdir -p "${STAGE}/debs"
+
+MAINTAINER="GNH lab mirror <gnh-mirror@lab.invalid>"
+HOMEPAGE="https://github.com/NVIDIA/nvidia-container-toolkit"
+
+# write_control DIR PACKAGE VERSION DESCRIPTION-LINE EXTRA-FIELDS...
+write_control() {
+  local root="$1" pkg="$2" version="$3" desc="$4"; shift 4
+  local size
+  size="$(du -sk --exclude=DEBIAN "${root}" | cut -f1)"
+  mkdir -p "${root}/DEBIAN"
+  {
+    printf 'Package: %s\nVersion: %s\nArchitecture: %s\nMaintainer: %s\n' "${pkg}" "${version}" "${ARCH}" "${MAINTAINER}"
+    printf 'Installed-Size: %s\n' "${size}"
+    local field
+    for field in "$@"; do printf '%s\n' "${field}"; done
+    printf 'Section: utils\nPriority: optional\nHomepage: %s\n' "${HOMEPAGE}"
+    printf 'Description: %s\n' "${desc}"
+  } > "${root}/DEBIAN/control"
+}
+
+# build_deb ROOT EPOCH: fixed mtimes/owners so identical inputs give identical .debs.
+build_deb() {
+  local root="$1" epoch="$2" out
+  (cd "${root}" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z \
+     | xargs -0r md5sum > DEBIAN/md5sums)
+  [[ -s "${root}/DEBIAN/md5sums" ]] || rm -f "${root}/DEBIAN/md5sums"
+  find "${root}" -exec touch -h -d "@${epoch}" {} +
+  out="$(SOURCE_DATE_EPOCH="${epoch}" dpkg-deb --root-owner-group -Zxz --build "${root}" "${STAGE}/debs/" 2>&1)"
+  log "  ${out}"
+}
+
+doc_note() {
+  local root="$1" pkg="$2" text="$3"
+  mkdir -p "${root}/usr/share/doc/${pkg}"
+  printf '%s\n' "${text}" > "${root}/usr/share/doc/${pkg}/README.lab"
+}
+
+# Maintainer scripts copied verbatim from the module's packaging/debian/.
+install_maint() {
+  local mdir="$1" src="$2" root="$3" kind="$4"
+  install -m 0755 "${mdir}/packaging/debian/${src}.${kind}" "${root}/DEBIAN/${kind}"
+}
+
+for ver in "${VERSIONS[@]}"; do
+  dver="${ver}-${PKG_REVISION}"
+  bindir="${BUILD_DIR}/bin/${ver}"
+  mdir="$(module_dir "${ver}")"
+  epoch="$(date -d "$(cat "${bindir}/.release-time")" +%s)"
+  log "packaging ${dver}"
+
+  # libnvidia-container1 (PLACEHOLDER: the real one is the C library, needs a GPU driver)
+  r="${STAGE}/libnvidia-container1_${dver}"
+  doc_note "${r}" libnvidia-container1 "Lab placeholder for libnvidia-container1 ${dver}: contains no library.
+The real package (built from github.com/NVIDIA/libnvidia-container, C) needs an NVIDIA driver."
+  write_control "${r}" libnvidia-container1 "${dver}" \
+    "NVIDIA container runtime library (LAB PLACEHOLDER, no library inside)" \
+    "Source: libnvidia-container"
+  build_deb "${r}" "${epoch}"
+
+  # libnvidia-container-tools (PLACEHOLDER nvidia-container-cli: logs its arguments, exits 0)
+  r="${STAGE}/libnvidia-container-tools_${dver}"
+  mkdir -p "${r}/usr/bin"
+  sed "s/@VERSION@/${ver}/g" "${SCRIPT_DIR}/nvidia-container-cli.placeholder" > "${r}/usr/bin/nvidia-container-cli"
+  chmod 0755 "${r}/usr/bin/nvidia-container-cli"
+  doc_note "${r}" libnvidia-container-tools "Lab placeholder for libnvidia-container-tools ${dver}.
+/usr/bin/nvidia-container-cli is a shell script: it appends one line per call (UTC timestamp and
+its arguments) to /var/log/nvidia-container-cli.log and exits 0. It touches no device."
+  write_control "${r}" libnvidia-container-tools "${dver}" \
+    "NVIDIA container runtime library (command-line tools) (LAB PLACEHOLDER)" \
+    "Source: libnvidia-container" "Depends: libnvidia-container1 (>= ${dver})"
+  build_deb "${r}" "${epoch}"
+
+  # nvidia-container-toolkit-base (real: nvidia-ctk, nvidia-container-runtime, nvidia-cdi-hook)
+  r="${STAGE}/nvidia-container-toolkit-base_${dver}"
+  mkdir -p "${r}/usr/bin" "${r}/usr/share/doc/nvidia-container-toolkit-base"
+  while read -r bin dest; do
+    [[ -n "${bin}" ]] || continue
+    install -m 0755 "${bindir}/${bin}" "${r}${dest}/${bin}"
+  done < "${mdir}/packaging/debian/nvidia-container-toolkit-base.install"
+  install -m 0644 "${mdir}/packaging/debian/copyright" "${r}/usr/share/doc/nvidia-container-toolkit-base/copyright"
+  write_control "${r}" nvidia-container-toolkit-base "${dver}" \
+    "NVIDIA Container Toolkit Base (lab rebuild of ${MODULE}@v${ver})" \
+    "Source: nvidia-container-toolkit" \
+    "Breaks: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook, nvidia-container-toolkit (<= 1.10.0-1)" \
+    "Replaces: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook"
+  install_maint "${mdir}" nvidia-container-toolkit-base "${r}" postinst
+  build_deb "${r}" "${epoch}"
+
+  # nvidia-container-toolkit (real: nvidia-container-runtime-hook)
+  r="${STAGE}/nvidia-container-toolkit_${dver}"
+  mkdir -p "${r}/usr/bin" "${r}/usr/share/doc/nvidia-container-toolkit"
+  while read -r bin dest; do
+    [[ -n "${bin}" ]] || continue
+    install -m 0755 "${bindir}/${bin}" "${r}${dest}/${bin}"
+  done < "${mdir}/packaging/debian/nvidia-container-toolkit.install"
+  install -m 0644 "${mdir}/packaging/debian/copyright" "${r}/usr/share/doc/nvidia-container-toolkit/copyright"
+  # Depends as in upstream's packaging/debian/control, with @VERSION@ and
+  # @LIBNVIDIA_CONTAINER_TOOLS_VERSION@ set to this release (as NVIDIA's CI does).
+  write_control "${r}" nvidia-container-toolkit "${dver}" \
+    "NVIDIA Container toolkit (lab rebuild of ${MODULE}@v${ver})" \
+    "Source: nvidia-container-toolkit" \
+    "Depends: nvidia-container-toolkit-base (= ${dver}), libnvidia-container-tools (>= ${dver}), libnvidia-container-tools (<< 2.0.0)" \
+    "Breaks: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook" \
+    "Replaces: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook"
+  install_maint "${mdir}" nvidia-container-toolkit "${r}" postinst
+  install_maint "${mdir}" nvidia-container-toolkit "${r}" postrm
+  build_deb "${r}" "${epoch}"
+done
+phase debs
+
+# --- 5. repository trees --------------------------------------------------------------------------
+export_key() { GNUPGHOME="$1" gpg --batch --armor --export "$2"; }
+
+# make_index DIR: Packages, Packages.gz, Release (unsigned)
+make_index() {
+  local d="$1"
+  (cd "${d}" \
+    && apt-ftparchive packages . > Packages \
+    && gzip -9n -c Packages > Packages.gz \
+    && apt-ftparchive \
+         -o APT::FTPArchive::Release::Origin="gnh-lab-mirror" \
+         -o APT::FTPArchive::Release::Label="NVIDIA Container Toolkit (lab mirror)" \
+         -o APT::FTPArchive::Release::Architectures="${ARCH}" \
+         release . > ../Release.tmp \
+    && mv ../Release.tmp Release)
+}
+# sign_release DIR GNUPGHOME FPR: InRelease (clearsigned) + Release.gpg (detached)
+sign_release() {
+  local d="$1" home="$2" fpr="$3"
+  rm -f "${d}/InRelease" "${d}/Release.gpg"
+  GNUPGHOME="${home}" gpg --batch --yes --quiet --local-user "${fpr}" --digest-algo SHA512 \
+    --clearsign -o "${d}/InRelease" "${d}/Release"
+  GNUPGHOME="${home}" gpg --batch --yes --quiet --local-user "${fpr}" --digest-algo SHA512 \
+    --armor --detach-sign -o "${d}/Release.gpg" "${d}/Release"
+}
+
+NEW="${STAGE}/out"
+mkdir -p "${NEW}/good/${SUITE_PATH}"
+cp "${STAGE}/debs/"*.deb "${NEW}/good/${SUITE_PATH}/"
+make_index "${NEW}/good/${SUITE_PATH}"
+sign_release "${NEW}/good/${SUITE_PATH}" "${GOOD_HOME}" "${GOOD_FPR}"
+export_key "${GOOD_HOME}" "${GOOD_FPR}" > "${NEW}/good/gpgkey"
+{ cat "${NEW}/good/gpgkey"; export_key "${FOREIGN_HOME}" "${FOREIGN_FPR}"; } > "${NEW}/good/gpgkey-with-foreign"
+
+# a. foreign-signed: identical content, InRelease/Release.gpg by the foreign key.
+mkdir -p "${NEW}/foreign-signed/${SUITE_PATH}"
+cp -a "${NEW}/good/${SUITE_PATH}/." "${NEW}/foreign-signed/${SUITE_PATH}/"
+cp "${NEW}/good/gpgkey" "${NEW}/foreign-signed/gpgkey"
+sign_release "${NEW}/foreign-signed/${SUITE_PATH}" "${FOREIGN_HOME}" "${FOREIGN_FPR}"
+
+# b. tampered-deb: genuine signature; after signing, one .deb gets a byte appended (apt: "File
+#    has unexpected size") and another keeps its size but has its last byte flipped ("Hash Sum
+#    mismatch"). Both are the newest version.
+mkdir -p "${NEW}/tampered-deb/${SUITE_PATH}"
+cp -a "${NEW}/good/${SUITE_PATH}/." "${NEW}/tampered-deb/${SUITE_PATH}/"
+cp "${NEW}/good/gpgkey" "${NEW}/tampered-deb/gpgkey"
+appended="${NEW}/tampered-deb/${SUITE_PATH}/${TAMPERED_PKG}_${VERSIONS[-1]}-${PKG_REVISION}_${ARCH}.deb"
+flipped="${NEW}/tampered-deb/${SUITE_PATH}/${FLIPPED_PKG}_${VERSIONS[-1]}-${PKG_REVISION}_${ARCH}.deb"
+[[ -f "${appended}" && -f "${flipped}" ]] || die "tampered-deb: victims missing"
+printf 'X' >> "${appended}"
+size="$(stat -c %s "${flipped}")"
+last="$(tail -c 1 "${flipped}" | od -An -tu1 | tr -d ' ')"
+# shellcheck disable=SC2059  # the format is an octal escape built on purpose
+printf "\\$(printf '%03o' "$(( last ^ 255 ))")" \
+  | dd of="${flipped}" bs=1 seek="$(( size - 1 ))" conv=notrunc status=none
+[[ "$(stat -c %s "${flipped}")" == "${size}" ]] || die "tampered-deb: size changed"
+printf 'appended-byte %s\nflipped-byte %s\n' "$(basename "${appended}")" "$(basename "${flipped}")" \
+  > "${NEW}/tampered-deb/TAMPERED"
+
+printf '%s\n' "${GOOD_FPR}" > "${NEW}/fingerprint"
+printf '%s\n' "${FOREIGN_FPR}" > "${NEW}/foreign-fingerprint"
+
+# Self-checks before publishing.
+gpgv_check() {  # gpgv_check KEYFILE FILE...
+  local kr="${STAGE}/kr.gpg"
+  rm -f "${kr}"
+  gpg --batch --quiet --dearmor -o "${kr}" < "$1"; shift
+  gpgv --keyring "${kr}" "$@" >/dev/null 2>&1
+}
+gpgv_check "${NEW}/good/gpgkey" "${NEW}/good/${SUITE_PATH}/InRelease" || die "good InRelease does not verify"
+gpgv_check "${NEW}/good/gpgkey" "${NEW}/good/${SUITE_PATH}/Release.gpg" "${NEW}/good/${SUITE_PATH}/Release" \
+  || die "good Release.gpg does not verify"
+if gpgv_check "${NEW}/good/gpgkey" "${NEW}/foreign-signed/${SUITE_PATH}/InRelease"; then
+  die "foreign-signed InRelease verifies with the genuine key"
+fi
+
+# Publish: replace each top-level entry of OUT_DIR by rename (OUT_DIR itself stays the same
+# directory, so a container that bind-mounts it keeps serving the new content).
+for entry in good foreign-signed tampered-deb fingerprint foreign-fingerprint; do
+  if [[ -e "${OUT_DIR}/${entry}" ]]; then
+    rm -rf "${OUT_DIR}/.old-${entry}"
+    mv "${OUT_DIR}/${entry}" "${OUT_DIR}/.old-${entry}"
+  fi
+  mv "${NEW}/${entry}" "${OUT_DIR}/${entry}"
+  rm -rf "${OUT_DIR}/.old-${entry}"
+done
+chmod -R a+rX "${OUT_DIR}"
+rm -rf "${STAGE}"
+printf '%s\n' "${INPUTS}" > "${STAMP}"
+phase repo
+
+log "done: ${OUT_DIR} (fingerprint ${GOOD_FPR}); total $(( $(date +%s) - T0 ))s"
