@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { HardenedDockerDaemon } from "./components/dockerDaemon";
+import { GpuNode } from "./components/gpuNode";
 import { parseFleet } from "./lib/fleet";
 
 const config = new pulumi.Config();
@@ -12,13 +12,21 @@ if (!fs.existsSync(fleetFile)) {
 }
 const fleet = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile);
 const only = config.getObject<string[]>("nodes");
+const toolkitVersion = config.get("toolkitVersion") ?? "1.17.8";
 
-export const nodes: Record<string, pulumi.Output<string>> = {};
+export const nodes: Record<string, pulumi.Output<{ toolkit: string; daemonSettingsHash: string; seccompSha256: string }>> = {};
 for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
     const privateKey = pulumi.secret(fs.readFileSync(node.privateKeyPath, "utf8"));
-    const connection = pulumi.all([privateKey]).apply(([key]) => ({
+    const connection = privateKey.apply((key) => ({
         name: node.name, host: node.host, port: node.port, user: node.user, hostKey: node.hostKey, privateKey: key,
     }));
-    const daemon = new HardenedDockerDaemon(node.name, { connection, overrides: config.getObject(`daemonOverrides`) });
-    nodes[node.name] = daemon.effectiveHash;
+    const gpuNode = new GpuNode(node.name, {
+        connection,
+        toolkitVersion,
+        mirrorUrl: fleet.mirror?.url,
+        mirrorFingerprint: fleet.mirror?.fingerprint,
+        daemonOverrides: config.getObject("daemonOverrides"),
+    });
+    nodes[node.name] = pulumi.all([gpuNode.toolkitVersion, gpuNode.daemonSettingsHash, gpuNode.seccompSha256])
+        .apply(([toolkit, daemon, seccomp]) => ({ toolkit, daemonSettingsHash: daemon, seccompSha256: seccomp }));
 }

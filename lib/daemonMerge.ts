@@ -7,6 +7,7 @@
 // - A user value that differs from ours is kept when every rule that owns the key still passes
 //   with it (their log-opts may be stricter than ours); otherwise it is a conflict, reported by
 //   key, unless the caller overrides that key explicitly.
+// - A key we already manage that was weakened on the node since is drift: it is put back.
 // - What NVIDIA's install guide writes (runtimes.nvidia by bare name) is adopted, not a conflict.
 import { DaemonJson, DaemonRule, daemonRules } from "../rules/daemonRules";
 
@@ -78,6 +79,12 @@ export function mergeDaemonConfig(input: MergeInput, rules: readonly DaemonRule[
         }
         if (overridden.has(name) || overridden.has(path[0]) || deepEqual(current, getPath(lastApplied, path))) {
             setPath(merged, path, wanted);
+            continue;
+        }
+        if (getPath(lastApplied, path) !== undefined && !userValueSatisfiesOwners(merged, path, rules)) {
+            // We manage this key and it was weakened on the node since: that is drift, put it back.
+            setPath(merged, path, wanted);
+            notes.push(`repaired ${name}: changed on the node to ${JSON.stringify(current)}`);
             continue;
         }
         if (isNvidiaGuideRuntime(path, current)) {

@@ -10,9 +10,6 @@ import { changedKeys, dockerMajorMinor, needsRestart, withoutConfigFile } from "
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { NodeError, sessionFor, SshSession } from "./ssh";
-import { DOCKER_DAEMON_CONFIG_TYPE } from "../lib/resourceTypes";
-
-export { DOCKER_DAEMON_CONFIG_TYPE };
 
 
 export interface DockerDaemonConfigInputs {

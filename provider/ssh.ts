@@ -70,9 +70,7 @@ export class SshSession {
             "-o", "ServerAliveInterval=10",
             "-o", "ServerAliveCountMax=3",
             "-o", "LogLevel=ERROR",
-            "-o", "ControlMaster=auto",
             "-o", `ControlPath=${path.join(this.dir, "cm")}`,
-            "-o", "ControlPersist=60",
             "-p", String(connection.port),
             "-l", connection.user,
             connection.host,
@@ -83,11 +81,28 @@ export class SshSession {
         return this.connection.name;
     }
 
+    private master?: Promise<void>;
+
+    /**
+     * One master connection per node, started once: commands that run in parallel then share it
+     * instead of racing to create it. If it cannot start, each command connects on its own and
+     * reports the connection error itself.
+     */
+    private startMaster(): Promise<void> {
+        this.master ??= new Promise((resolve) => {
+            const child = spawn("ssh", ["-o", "ControlMaster=yes", "-o", "ControlPersist=60", "-f", "-N", ...this.baseArgs], { stdio: "ignore" });
+            child.on("error", () => resolve());
+            child.on("close", () => resolve());
+        });
+        return this.master;
+    }
+
     /** Run one of our fixed scripts with quoted arguments; data goes on stdin. */
-    run(script: string, args: readonly string[] = [], options: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+    async run(script: string, args: readonly string[] = [], options: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+        await this.startMaster();
         const timeoutMs = options.timeoutMs ?? 300_000;
         return new Promise((resolve, reject) => {
-            const child = spawn("ssh", [...this.baseArgs, "--", remoteCommand(script, args)], { stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", remoteCommand(script, args)], { stdio: ["pipe", "pipe", "pipe"] });
             const stdout: Buffer[] = [];
             const stderr: Buffer[] = [];
             const timer = setTimeout(() => {

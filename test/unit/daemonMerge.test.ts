@@ -62,6 +62,13 @@ describe("three-way merge of daemon.json", () => {
         expect(result.merged["log-level"]).toBe("warn");
     });
 
+    it("puts back a managed key that was weakened on the node (drift), and says so", () => {
+        const result = mergeDaemonConfig({ desired, current: { ...desired, icc: true }, lastApplied: desired });
+        expect(result.conflicts).toEqual([]);
+        expect(result.merged.icc).toBe(false);
+        expect(result.notes).toContain("repaired icc: changed on the node to true");
+    });
+
     it("does not modify its inputs", () => {
         const current = { runtimes: { nvidia: { path: "nvidia-container-runtime" } } };
         const copy = structuredClone(current);

@@ -1,0 +1,41 @@
+// GpuNode: one hardened GPU host — the toolkit first, then the seccomp profile, then the daemon
+// that refers to both — with a summary of what the host now runs.
+import * as pulumi from "@pulumi/pulumi";
+import { NodeConnection } from "../lib/nodeConnection";
+import { DaemonJson } from "../rules/daemonRules";
+import { HardenedDockerDaemon } from "./dockerDaemon";
+import { NvidiaContainerToolkit } from "./nvidiaToolkit";
+import { SeccompProfile } from "./seccompProfile";
+
+export interface GpuNodeArgs {
+    readonly connection: pulumi.Input<NodeConnection>;
+    readonly toolkitVersion: string;
+    /** Repository root laid out like NVIDIA's (`<root>/stable/deb/amd64`, `<root>/gpgkey`); default NVIDIA's. */
+    readonly mirrorUrl?: string;
+    readonly mirrorFingerprint?: string;
+    readonly daemonOverrides?: DaemonJson;
+}
+
+export class GpuNode extends pulumi.ComponentResource {
+    public readonly toolkitVersion: pulumi.Output<string>;
+    public readonly daemonSettingsHash: pulumi.Output<string>;
+    public readonly seccompSha256: pulumi.Output<string>;
+
+    constructor(name: string, args: GpuNodeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gpu-node-hardening:index:GpuNode", name, {}, opts);
+        const toolkit = new NvidiaContainerToolkit(name, {
+            connection: args.connection,
+            version: args.toolkitVersion,
+            repositoryUrl: args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/stable/deb/amd64` : undefined,
+            keyUrl: args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/gpgkey` : undefined,
+            fingerprint: args.mirrorFingerprint,
+        }, { parent: this });
+        const seccomp = new SeccompProfile(name, { connection: args.connection }, { parent: this });
+        const daemon = new HardenedDockerDaemon(name, { connection: args.connection, overrides: args.daemonOverrides },
+            { parent: this, dependsOn: [toolkit, seccomp] });
+        this.toolkitVersion = toolkit.version;
+        this.daemonSettingsHash = daemon.effectiveHash;
+        this.seccompSha256 = seccomp.sha256;
+        this.registerOutputs({ toolkitVersion: this.toolkitVersion, daemonSettingsHash: this.daemonSettingsHash, seccompSha256: this.seccompSha256 });
+    }
+}

@@ -1,0 +1,39 @@
+// SeccompProfile: the daemon-wide seccomp profile at /etc/docker/seccomp.json (root:root 0644,
+// CIS 3.x), built from Docker's default by lib/seccompProfile.ts.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { NodeConnection } from "../lib/nodeConnection";
+import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile";
+import { mobyDefaultProfilePath } from "../lib/toolsPaths";
+import { SECCOMP_PROFILE_PATH } from "../rules/daemonRules";
+import { ManagedFile } from "../sdk/managedFile";
+
+export interface SeccompProfileArgs {
+    readonly connection: pulumi.Input<NodeConnection>;
+}
+
+export class SeccompProfile extends pulumi.ComponentResource {
+    public readonly path: pulumi.Output<string>;
+    public readonly sha256: pulumi.Output<string>;
+
+    constructor(name: string, args: SeccompProfileArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gpu-node-hardening:index:SeccompProfile", name, {}, opts);
+        const basePath = mobyDefaultProfilePath(path.resolve(__dirname, ".."));
+        if (!fs.existsSync(basePath)) {
+            throw new Error(`${basePath} is missing: run 'npm run setup' (it fetches Docker's default seccomp profile)`);
+        }
+        const base = JSON.parse(fs.readFileSync(basePath, "utf8")) as SeccompProfileJson;
+        const file = new ManagedFile(`${name}-seccomp-json`, {
+            connection: args.connection,
+            path: SECCOMP_PROFILE_PATH,
+            content: `${JSON.stringify(hardenSeccompProfile(base), null, 2)}\n`,
+            mode: "0644",
+            // daemon.json keeps pointing at it until the daemon is reconfigured
+            keepOnDelete: true,
+        }, { parent: this });
+        this.path = file.path;
+        this.sha256 = file.sha256;
+        this.registerOutputs({ path: this.path, sha256: this.sha256 });
+    }
+}

@@ -1,0 +1,81 @@
+// NVIDIA Container Toolkit desired state, as data: the packages, their version, and the
+// security-relevant keys of /etc/nvidia-container-runtime/config.toml. Pure.
+
+export const TOOLKIT_PACKAGES = ["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"] as const;
+export const NVIDIA_KEY_FINGERPRINT = "C95B321B61E88C1809C4F759DDCAE044F796ECB0";
+export const NVIDIA_KEYRING_PATH = "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg";
+export const NVIDIA_LIST_PATH = "/etc/apt/sources.list.d/nvidia-container-toolkit.list";
+export const RUNTIME_CONFIG_PATH = "/etc/nvidia-container-runtime/config.toml";
+/** CVE-2025-23266 and CVE-2025-23267 are fixed from this version on. */
+export const CUDA_COMPAT_HOOK_FIXED_IN = "1.17.8";
+
+/** The config.toml keys we manage, by their dotted path, with TOML-typed values. */
+export type RuntimeConfig = Readonly<Record<string, string | boolean>>;
+
+export function compareVersions(a: string, b: string): number {
+    const parts = (v: string) => v.split(/[.-]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const pa = parts(a);
+    const pb = parts(b);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const x = pa[i] ?? 0;
+        const y = pb[i] ?? 0;
+        if (x !== y) {
+            return typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        }
+    }
+    return 0;
+}
+
+/**
+ * The secure default: NVIDIA_VISIBLE_DEVICES from an unprivileged container's environment is
+ * ignored (any image could ask for every GPU), and GPUs are selected through volume mounts or CDI
+ * (Kubernetes device plugin, `docker run --device nvidia.com/gpu=0`). `docker run --gpus` passes
+ * the environment variable, so with this default it selects GPUs only for privileged containers:
+ * use CDI device names instead, or set envvarWhenUnprivileged to true (and accept the risk).
+ */
+export function desiredRuntimeConfig(version: string, options: { envvarWhenUnprivileged?: boolean } = {}): RuntimeConfig {
+    const config: Record<string, string | boolean> = {
+        "nvidia-container-cli.ldconfig": "@/sbin/ldconfig",
+        "accept-nvidia-visible-devices-envvar-when-unprivileged": options.envvarWhenUnprivileged ?? false,
+        "accept-nvidia-visible-devices-as-volume-mounts": true,
+    };
+    // Set both ways, so that config.toml follows the version on an upgrade and on a downgrade.
+    config["features.disable-cuda-compat-lib-hook"] = compareVersions(version, CUDA_COMPAT_HOOK_FIXED_IN) < 0;
+    return config;
+}
+
+/** The Debian package version for a toolkit version: "1.17.8" -> "1.17.8-1"; "1.17.8-1" unchanged. */
+export function debianVersion(version: string): string {
+    return version.includes("-") ? version : `${version}-1`;
+}
+
+/**
+ * Read the managed keys from config.toml text: `[section]` headers and `key = value` lines with
+ * string or boolean values, the subset that NVIDIA's file uses for these keys.
+ */
+export function readRuntimeConfig(toml: string, keys: readonly string[]): Record<string, string | boolean> {
+    const values: Record<string, string | boolean> = {};
+    let section = "";
+    for (const raw of toml.split("\n")) {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#")) {
+            continue;
+        }
+        const header = /^\[([^\]]+)\]$/.exec(line);
+        if (header) {
+            section = header[1].trim();
+            continue;
+        }
+        const assignment = /^([A-Za-z0-9_.-]+)\s*=\s*(.+)$/.exec(line);
+        if (!assignment) {
+            continue;
+        }
+        const key = section ? `${section}.${assignment[1]}` : assignment[1];
+        if (!keys.includes(key)) {
+            continue;
+        }
+        const value = assignment[2].replace(/\s+#.*$/, "").trim();
+        values[key] = value === "true" ? true : value === "false" ? false : value.replace(/^"(.*)"$/, "$1").replace(/\\"/g, '"');
+    }
+    return values;
+}

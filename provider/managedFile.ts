@@ -1,0 +1,114 @@
+// gnh:host:File — one file on a node with its content, owner, group and mode; written
+// atomically (temp file + rename), validated first when a validator is named, and read back
+// on refresh so that changes made on the node show up as drift.
+import * as crypto from "node:crypto";
+import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
+import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
+import { NodeError, sessionFor } from "./ssh";
+
+export interface ManagedFileInputs {
+    readonly connection: NodeConnection;
+    readonly path: string;
+    readonly content: string;
+    readonly owner: string;
+    readonly group: string;
+    /** Octal permission bits as a string, e.g. "0644". */
+    readonly mode: string;
+    /** On destroy: leave the file on the node (for files other resources still rely on). */
+    readonly keepOnDelete?: boolean;
+}
+
+export interface ManagedFileOutputs extends ManagedFileInputs {
+    readonly sha256: string;
+}
+
+const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
+
+export function check(news: Partial<ManagedFileInputs>): CheckResult {
+    const failures: CheckFailure[] = connectionProblems(news.connection ?? {}).map((reason) => ({ property: "connection", reason }));
+    const node = news.connection?.name ?? "?";
+    if (typeof news.path !== "string" || !news.path.startsWith("/") || news.path.includes("\0") || news.path.split("/").includes("..")) {
+        failures.push({ property: "path", reason: `node ${node}: path ${JSON.stringify(news.path)} must be an absolute path without ".."` });
+    }
+    if (typeof news.content !== "string") {
+        failures.push({ property: "content", reason: `node ${node}: ${news.path}: content must be a string` });
+    }
+    if (typeof news.mode !== "string" || !/^0?[0-7]{3}$/.test(news.mode)) {
+        failures.push({ property: "mode", reason: `node ${node}: ${news.path}: mode ${JSON.stringify(news.mode)} must be octal permission bits such as "0644"` });
+    }
+    for (const key of ["owner", "group"] as const) {
+        if (typeof news[key] !== "string" || !/^[a-z_][a-z0-9_-]*$/.test(news[key] as string)) {
+            failures.push({ property: key, reason: `node ${node}: ${news.path}: ${key} ${JSON.stringify(news[key])} is not a user or group name` });
+        }
+    }
+    return { inputs: news, failures };
+}
+
+const normalMode = (mode: string) => mode.padStart(4, "0");
+
+export function diff(olds: ManagedFileOutputs, news: ManagedFileInputs): DiffResult {
+    const changes = olds.content !== news.content || olds.owner !== news.owner || olds.group !== news.group
+        || normalMode(olds.mode) !== normalMode(news.mode) || olds.path !== news.path || Boolean(olds.keepOnDelete) !== Boolean(news.keepOnDelete)
+        || olds.connection.host !== news.connection.host || olds.connection.port !== news.connection.port;
+    const replaces = olds.path !== news.path || olds.connection.name !== news.connection.name ? ["path"] : [];
+    return { changes, replaces, deleteBeforeReplace: false };
+}
+
+// $1 path, $2 owner, $3 group, $4 mode; content on stdin.
+const WRITE_SCRIPT = `
+set -eu
+dir=$(dirname "$1")
+mkdir -p "$dir"
+tmp=$(mktemp "$dir/.gnh-tmp.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+cat > "$tmp"
+chown "$2:$3" "$tmp"
+chmod "$4" "$tmp"
+mv -f "$tmp" "$1"
+trap - EXIT
+`;
+
+// $1 path: "<sha256> <owner> <group> <mode>" or "absent".
+const STAT_SCRIPT = `
+if [ -f "$1" ]; then printf '%s %s\\n' "$(sha256sum < "$1" | cut -d' ' -f1)" "$(stat -c '%U %G %a' "$1")"; else echo absent; fi
+`;
+
+async function write(inputs: ManagedFileInputs): Promise<ManagedFileOutputs> {
+    const session = sessionFor(inputs.connection);
+    await session.check(`writing ${inputs.path}`, WRITE_SCRIPT, [inputs.path, inputs.owner, inputs.group, normalMode(inputs.mode)], { stdin: inputs.content });
+    return { ...inputs, sha256: sha256(inputs.content) };
+}
+
+export async function create(inputs: ManagedFileInputs): Promise<CreateResult> {
+    return { id: `${inputs.connection.name}:${inputs.path}`, outs: await write(inputs) };
+}
+
+export async function update(news: ManagedFileInputs): Promise<UpdateResult> {
+    return { outs: await write(news) };
+}
+
+export async function read(id: string, props: ManagedFileOutputs): Promise<ReadResult> {
+    const session = sessionFor(props.connection);
+    const out = (await session.check(`reading ${props.path}`, STAT_SCRIPT, [props.path])).trim();
+    const { sha256: _hash, ...inputs } = props;
+    if (out === "absent") {
+        const drifted = { ...inputs, content: "" };
+        return { id, props: { ...props, content: "", sha256: "absent" }, inputs: drifted };
+    }
+    const [hash, owner, group, mode] = out.split(" ");
+    // Content is compared by hash: a drifted file shows as a content change without copying it back.
+    const content = hash === props.sha256 ? props.content : `<changed on the node: sha256 ${hash}>`;
+    const observed = { ...inputs, content, owner, group, mode: normalMode(mode) };
+    return { id, props: { ...observed, sha256: hash }, inputs: observed };
+}
+
+export async function remove(props: ManagedFileOutputs): Promise<void> {
+    if (props.keepOnDelete) {
+        return;
+    }
+    const session = sessionFor(props.connection);
+    const result = await session.run('rm -f "$1"', [props.path]);
+    if (result.code !== 0) {
+        throw new NodeError(props.connection.name, `removing ${props.path} failed: ${result.stderr.trim()}`);
+    }
+}
