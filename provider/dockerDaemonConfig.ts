@@ -31,7 +31,7 @@ export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
 const STATE_DIR = "/etc/docker/.gnh";
 const DAEMON_JSON = "/etc/docker/daemon.json";
 
-const PROBE_SCRIPT = `
+export const PROBE_SCRIPT = `
 set -u
 section() { printf '%s ' "$1"; if [ -f "$2" ]; then base64 -w0 < "$2"; fi; printf '\\n'; }
 section daemon ${DAEMON_JSON}
@@ -39,7 +39,7 @@ section lastApplied ${STATE_DIR}/daemon.last-applied.json
 # dockerd's flags as systemd passes them: ExecStart's argv with the unit's EnvironmentFiles applied.
 argv=$(systemctl show -p ExecStart --value docker.service 2>/dev/null | sed -n 's/.*argv\\[\\]=\\([^;]*\\) ;.*/\\1/p' | head -n 1)
 envfiles=$(systemctl show -p EnvironmentFiles --value docker.service 2>/dev/null | sed 's/ (ignore_errors=[a-z]*)//g')
-printf 'dockerdArgs %s\\n' "$( (set -a; for f in $envfiles; do [ -f "$f" ] && . "$f"; done; set +a; eval "set -- $argv"; [ $# -gt 0 ] && shift; for a in "$@"; do printf '%s\\n' "$a"; done) | base64 -w0)"
+printf 'dockerdArgs %s\\n' "$( (set +u; set -a; for f in $envfiles; do [ -f "$f" ] && . "$f"; done; set +a; eval "set -- $argv"; [ $# -gt 0 ] && shift; for a in "$@"; do printf '%s\\n' "$a"; done) | base64 -w0)"
 printf 'info %s\\n' "$(docker info --format '{{json .}}' 2>/dev/null | base64 -w0)"
 printf 'version %s\\n' "$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 `;
@@ -285,6 +285,18 @@ for i in $(seq 1 60); do docker info --format '{{json .}}' 2>/dev/null && exit 0
 exit 1
 `;
 
+// A container under the new configuration, from an image made of the node's own /usr/bin/true
+// and its libraries: no registry is needed. $1 = runtime to use.
+const SMOKE_SCRIPT = `
+set -eu
+if ! docker image inspect gnh-smoke:1 >/dev/null 2>&1; then
+  files=$(ldd /usr/bin/true | grep -o '/[^ ]*' | sed 's|^/||' | sort -u)
+  # shellcheck disable=SC2086
+  tar -C / -ch usr/bin/true $files | docker import - gnh-smoke:1 >/dev/null
+fi
+docker run --rm --runtime="$1" --network=none gnh-smoke:1 /usr/bin/true 2>&1
+`;
+
 const DOCKER_LOG = "journalctl -u docker.service -n 15 --no-pager -o cat 2>/dev/null | tail -n 15";
 
 async function writeFile(session: SshSession, config: DaemonJson, backup: boolean): Promise<void> {
@@ -351,6 +363,12 @@ async function writeSafely(session: SshSession, candidate: DaemonJson, current: 
         if (problems.length > 0) {
             throw new Error(problems.join("; "));
         }
+        const runtime = candidate.runtimes && "nvidia" in (candidate.runtimes as object) ? "nvidia" : "runc";
+        const smoke = await session.run(SMOKE_SCRIPT, [runtime], { timeoutMs: 120_000 });
+        if (smoke.code !== 0) {
+            throw new Error(`a test container (docker run --runtime=${runtime}) failed under the new configuration: ${(smoke.stdout + smoke.stderr).trim().split("\n").slice(-3).join(" ")}`);
+        }
+        notes.push(`a test container ran with the ${runtime} runtime`);
         notes.push(restart ? `restarted docker for: ${changedKeys(base, candidate).join(", ")}` : "applied by reload, no restart");
     } catch (error) {
         await rollback(session, (error as Error).message);

@@ -121,10 +121,10 @@ export const daemonDefaultUlimits: DaemonRule = {
     severity: "low",
     controls: [cis("2.8")],
     rationale: "Without a default nofile limit one runaway container can exhaust the host's file descriptors and stall every GPU job on it.",
-    remediation: 'Set "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 65536, "Hard": 65536}} (raise per container where a workload needs more).',
+    remediation: 'Set "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 16384, "Hard": 16384}} (raise per container with --ulimit where a workload needs more; the value must not exceed dockerd\'s own hard limit, or containers fail to start).',
     enforcement: "advisory",
     checkedAt: ["preview", "audit"],
-    desired: { "default-ulimits": { nofile: { Name: "nofile", Soft: 65536, Hard: 65536 } } },
+    desired: { "default-ulimits": { nofile: { Name: "nofile", Soft: 16384, Hard: 16384 } } },
     evaluate: onDaemon((daemon) => {
         const ulimits = daemon["default-ulimits"];
         return typeof ulimits === "object" && ulimits !== null && Object.keys(ulimits).length > 0

@@ -1,0 +1,59 @@
+// End-to-end helpers for the shared lab: run a command on a node over SSH (verified host key),
+// reset a node to its pristine image, and drive the fleet program with the real CLI.
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { projectRoot } from "./engine";
+
+export const labDir = path.join(projectRoot, ".lab");
+export const fleetFile = path.join(labDir, "fleet.yaml");
+
+export function onNode(node: string, command: string): SpawnSyncReturns<string> {
+    return spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "ssh", node, command], { encoding: "utf8", timeout: 300_000 });
+}
+
+/** Run on a node and return stdout; fail the test with the node's stderr otherwise. */
+export function onNodeOk(node: string, command: string): string {
+    const result = onNode(node, command);
+    if (result.status !== 0) {
+        throw new Error(`on ${node}: ${command}\nexit ${result.status}: ${result.stderr}${result.stdout}`);
+    }
+    return result.stdout;
+}
+
+export function resetNode(node: string): void {
+    const result = spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "reset", node], { encoding: "utf8", timeout: 300_000 });
+    if (result.status !== 0) {
+        throw new Error(`lab reset ${node} failed: ${result.stderr}${result.stdout}`);
+    }
+}
+
+export function requireLab(): void {
+    if (!fs.existsSync(fleetFile)) {
+        throw new Error(`${fleetFile} is missing: the lab is not up (npm test starts it; or run npm run lab -- up)`);
+    }
+}
+
+/** The fleet program (index.ts) with the real CLI, on a stack of the test's own. */
+export function fleetCli(stack: string) {
+    return (...args: string[]): SpawnSyncReturns<string> =>
+        spawnSync("npm", ["run", "--silent", "pulumi", "--", ...args, "--stack", stack, "--non-interactive"],
+            { cwd: projectRoot, encoding: "utf8", timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** A tiny local image built from the node's own files: no registry is needed. */
+export const SLEEP_IMAGE_SCRIPT = [
+    "set -e",
+    "docker image inspect gnh-sleep:1 >/dev/null 2>&1 && exit 0",
+    "tar -C / -ch usr/bin/sleep usr/lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2 | docker import - gnh-sleep:1 >/dev/null",
+].join("\n");
+
+/** resourceChanges from the summary event of `pulumi up --skip-preview --json` (an event stream). */
+export function upChanges(stdout: string): Record<string, number> | undefined {
+    for (const line of stdout.split("\n")) {
+        if (line.includes('"summaryEvent"')) {
+            return (JSON.parse(line) as { summaryEvent: { resourceChanges: Record<string, number> } }).summaryEvent.resourceChanges;
+        }
+    }
+    return undefined;
+}
