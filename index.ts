@@ -25,6 +25,7 @@ for (const node of fleet.nodes.filter((n) => only === undefined || only.includes
         toolkitVersion,
         mirrorUrl: fleet.mirror?.url,
         mirrorFingerprint: fleet.mirror?.fingerprint,
+        mirrorKeyUrl: fleet.mirror?.keyUrl,
         daemonOverrides: config.getObject("daemonOverrides"),
     });
     nodes[node.name] = pulumi.all([gpuNode.toolkitVersion, gpuNode.daemonSettingsHash, gpuNode.seccompSha256])

@@ -13,6 +13,8 @@ export interface GpuNodeArgs {
     /** Repository root laid out like NVIDIA's (`<root>/stable/deb/amd64`, `<root>/gpgkey`); default NVIDIA's. */
     readonly mirrorUrl?: string;
     readonly mirrorFingerprint?: string;
+    /** Where the mirror's key is fetched from; default `<mirrorUrl>/gpgkey`. */
+    readonly mirrorKeyUrl?: string;
     readonly daemonOverrides?: DaemonJson;
 }
 
@@ -27,7 +29,7 @@ export class GpuNode extends pulumi.ComponentResource {
             connection: args.connection,
             version: args.toolkitVersion,
             repositoryUrl: args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/stable/deb/amd64` : undefined,
-            keyUrl: args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/gpgkey` : undefined,
+            keyUrl: args.mirrorKeyUrl ?? (args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/gpgkey` : undefined),
             fingerprint: args.mirrorFingerprint,
         }, { parent: this });
         const seccomp = new SeccompProfile(name, { connection: args.connection }, { parent: this });

@@ -15,7 +15,8 @@ export interface FleetNode {
 
 export interface Fleet {
     readonly nodes: readonly FleetNode[];
-    readonly mirror?: { readonly url: string; readonly fingerprint?: string };
+    /** A repository laid out like NVIDIA's: `<url>/stable/deb/amd64`, key at `<url>/gpgkey` unless keyUrl says otherwise. */
+    readonly mirror?: { readonly url: string; readonly fingerprint?: string; readonly keyUrl?: string };
 }
 
 export class FleetError extends Error {}
@@ -103,6 +104,6 @@ export function parseFleet(text: string, file: string): Fleet {
         throw new FleetError(problems.join("\n"));
     }
     const mirror = doc.get("mirror");
-    const mirrorJs = isMap(mirror) ? (mirror.toJSON() as { url: string; fingerprint?: string }) : undefined;
+    const mirrorJs = isMap(mirror) ? (mirror.toJSON() as { url: string; fingerprint?: string; keyUrl?: string }) : undefined;
     return { nodes, mirror: mirrorJs };
 }

@@ -61,12 +61,13 @@ export function diff(olds: NvidiaToolkitOutputs, news: NvidiaToolkitInputs): Dif
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-// $1 keyUrl, $2 fingerprint, $3 repo url, $4 keyring path, $5 list path.
+// $1 keyUrl, $2 fingerprint, $3 repo url, $4 keyring path, $5 list path, then package=version pins.
 // Exit codes name the failing step; stderr says why. Nothing outside $stage changes before the
 // final block, and that block only runs after apt accepted the staged source.
 const SOURCE_SCRIPT = `
 set -eu
 key_url=$1 fpr=$2 repo=$3 keyring=$4 list=$5
+shift 5
 stage=$(mktemp -d /var/tmp/gnh-apt.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 chmod 755 "$stage" # apt verifies signatures as the _apt user
@@ -85,6 +86,12 @@ chmod 644 "$stage/keyring.gpg"
 printf 'deb [signed-by=%s] %s /\\n' "$stage/keyring.gpg" "$repo" > "$stage/staged.list"
 if ! apt-get update --error-on=any -o Dir::Etc::sourcelist="$stage/staged.list" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 > "$stage/update.log" 2>&1; then
   echo "apt-get update --error-on=any rejected $repo signed by $fpr:" >&2; grep -E '^(E|W):' "$stage/update.log" | head -n 5 >&2; exit 14
+fi
+# Fetch and verify the pinned packages against the staged source too: a missing version or a
+# package whose hash does not match the signed index stops us here, with /etc/apt untouched.
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --download-only --allow-downgrades --allow-change-held-packages \
+     -o Dir::Etc::sourcelist="$stage/staged.list" -o Dir::Etc::sourceparts=- "$@" > "$stage/download.log" 2>&1; then
+  echo "the pinned packages could not be fetched and verified from $repo:" >&2; grep -E '^E:' "$stage/download.log" | head -n 5 >&2; exit 15
 fi
 # Proven: install the keyring, then the source. Other files naming the same repository are
 # set aside (apt refuses two entries with different Signed-By for one URL).
@@ -159,12 +166,12 @@ async function apply(inputs: NvidiaToolkitInputs): Promise<NvidiaToolkitOutputs>
     const session = sessionFor(inputs.connection);
     const node = inputs.connection.name;
     const repo = inputs.repository;
-    const source = await session.run(SOURCE_SCRIPT, [repo.keyUrl, repo.fingerprint, repo.url, repo.keyringPath, repo.listPath], { timeoutMs: 300_000 });
-    if (source.code !== 0) {
-        throw new NodeError(node, `the toolkit's apt source was not changed: ${source.stderr.trim() || `step failed with exit ${source.code}`}`);
-    }
     const version = debianVersion(inputs.version);
     const pins = TOOLKIT_PACKAGES.map((p) => `${p}=${version}`);
+    const source = await session.run(SOURCE_SCRIPT, [repo.keyUrl, repo.fingerprint, repo.url, repo.keyringPath, repo.listPath, ...pins], { timeoutMs: 600_000 });
+    if (source.code !== 0) {
+        throw new NodeError(node, `nothing was changed in the node's apt sources: ${source.stderr.trim() || `step failed with exit ${source.code}`}`);
+    }
     const packages = await session.run(PACKAGES_SCRIPT, [...pins, "--", ...TOOLKIT_PACKAGES], { timeoutMs: 600_000 });
     if (packages.code !== 0) {
         throw new NodeError(node, `installing NVIDIA Container Toolkit ${version} from ${repo.url} failed: ${packages.stderr.trim()}`);
