@@ -586,6 +586,11 @@ cmd_up() {
     fi
   fi
 
+  # Before the lock and the cleanup trap: a machine that cannot run Docker at all gets one line.
+  if ! docker_ok && ! { command -v dockerd && command -v docker; } >/dev/null 2>&1 && ! command -v apt-get >/dev/null 2>&1; then
+    die "no Docker engine runs and there is no apt-get to install one: install Docker Engine (Debian/Ubuntu: apt-get install docker.io) and start it"
+  fi
+
   local t0
   t0=$(now_ms)
   lock_lab

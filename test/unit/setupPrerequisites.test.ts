@@ -39,6 +39,14 @@ describe("set-up prerequisites", () => {
         expect(stderr).toMatch(/^gpu-node-hardening set-up: Node\.js >= 20 is not installed: install Node\.js 20/);
     });
 
+    it("names Docker when no engine runs and none can be installed (lab up)", () => {
+        const bin = pathWith([...basics, "date", "id"]);
+        const result = spawnSync(path.join(bin, "bash"), [path.join(root, "lab", "lab.sh"), "up"], { encoding: "utf8", env: { PATH: bin, HOME: os.tmpdir() } });
+        expect(result.status).toBe(1);
+        expect(result.stderr.trim().split("\n")).toHaveLength(1);
+        expect(result.stderr.trim()).toBe("[lab] error: no Docker engine runs and there is no apt-get to install one: install Docker Engine (Debian/Ubuntu: apt-get install docker.io) and start it");
+    });
+
     it("names the Pulumi CLI and Go when neither is there", () => {
         const { status, stderr } = runSetup([...basics, "node", "npm"]);
         expect(status).toBe(2);
