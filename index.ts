@@ -27,6 +27,7 @@ for (const node of fleet.nodes.filter((n) => only === undefined || only.includes
         mirrorFingerprint: fleet.mirror?.fingerprint,
         mirrorKeyUrl: fleet.mirror?.keyUrl,
         daemonOverrides: config.getObject("daemonOverrides"),
+        maxParallelRestarts: config.getNumber("maxParallelRestarts") ?? 1,
     });
     nodes[node.name] = pulumi.all([gpuNode.toolkitVersion, gpuNode.daemonSettingsHash, gpuNode.seccompSha256])
         .apply(([toolkit, daemon, seccomp]) => ({ toolkit, daemonSettingsHash: daemon, seccompSha256: seccomp }));

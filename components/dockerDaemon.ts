@@ -17,6 +17,8 @@ export interface HardenedDockerDaemonArgs {
     readonly overrides?: DaemonJson;
     /** Make nvidia the default runtime (default false: GPU containers ask for it). */
     readonly nvidiaAsDefaultRuntime?: boolean;
+    /** At most this many nodes of the fleet restart Docker at the same time (default 1). */
+    readonly maxParallelRestarts?: number;
 }
 
 export class HardenedDockerDaemon extends pulumi.ComponentResource {
@@ -31,6 +33,7 @@ export class HardenedDockerDaemon extends pulumi.ComponentResource {
             connection: args.connection,
             settings: desiredDaemonConfig(overrides),
             overriddenKeys: Object.keys(overrides).filter((k) => overrides[k] !== null),
+            maxParallelRestarts: args.maxParallelRestarts ?? 1,
         }, { parent: this });
         this.settings = config.settings;
         this.effective = config.effective;

@@ -16,6 +16,8 @@ export interface GpuNodeArgs {
     /** Where the mirror's key is fetched from; default `<mirrorUrl>/gpgkey`. */
     readonly mirrorKeyUrl?: string;
     readonly daemonOverrides?: DaemonJson;
+    /** At most this many nodes restart Docker at the same time (default 1). */
+    readonly maxParallelRestarts?: number;
 }
 
 export class GpuNode extends pulumi.ComponentResource {
@@ -33,7 +35,7 @@ export class GpuNode extends pulumi.ComponentResource {
             fingerprint: args.mirrorFingerprint,
         }, { parent: this });
         const seccomp = new SeccompProfile(name, { connection: args.connection }, { parent: this });
-        const daemon = new HardenedDockerDaemon(name, { connection: args.connection, overrides: args.daemonOverrides },
+        const daemon = new HardenedDockerDaemon(name, { connection: args.connection, overrides: args.daemonOverrides, maxParallelRestarts: args.maxParallelRestarts },
             { parent: this, dependsOn: [toolkit, seccomp] });
         this.toolkitVersion = toolkit.version;
         this.daemonSettingsHash = daemon.effectiveHash;

@@ -9,6 +9,7 @@ import { deepEqual, managedPaths, mergeDaemonConfig } from "../lib/daemonMerge";
 import { changedKeys, dockerMajorMinor, needsRestart, withoutConfigFile } from "../lib/daemonReload";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
+import { restartGate } from "./restartGate";
 import { NodeError, sessionFor, SshSession } from "./ssh";
 
 
@@ -18,6 +19,8 @@ export interface DockerDaemonConfigInputs {
     readonly settings: DaemonJson;
     /** Keys whose value in `settings` was chosen on purpose and wins over the node's. */
     readonly overriddenKeys?: readonly string[];
+    /** At most this many nodes restart Docker at the same time in one run (default 1). */
+    readonly maxParallelRestarts?: number;
 }
 
 export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
@@ -188,6 +191,7 @@ export async function remove(props: DockerDaemonConfigOutputs): Promise<void> {
 async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConfigOutputs> {
     const session = sessionFor(inputs.connection);
     const node = inputs.connection.name;
+    restartGate.setLimit(inputs.maxParallelRestarts ?? 1);
     const before = await probe(session);
     const versionParts = dockerMajorMinor(before.version || before.info?.ServerVersion || "");
     if (versionParts === undefined) {
@@ -215,6 +219,7 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
         connection: inputs.connection,
         settings: inputs.settings,
         overriddenKeys: inputs.overriddenKeys ?? [],
+        maxParallelRestarts: inputs.maxParallelRestarts,
         effective: candidate,
         effectiveHash: hashOf(candidate),
         dockerVersion: before.version,
@@ -280,10 +285,17 @@ elif [ -f ${STATE_DIR}/daemon.json.absent ]; then rm -f ${DAEMON_JSON}; fi
 rm -f ${STATE_DIR}/daemon.json.absent
 `;
 
+// Docker is up when the unit is active AND the daemon answers: `docker info` alone prints the
+// client's half and may exit 0 while no daemon runs.
 const WAIT_FOR_DOCKER = `
-for i in $(seq 1 60); do docker info --format '{{json .}}' 2>/dev/null && exit 0; sleep 1; done
+for i in $(seq 1 60); do
+  if systemctl is-active --quiet docker.service && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+    docker info --format '{{json .}}' && exit 0
+  fi
+  sleep 1
+done
 exit 1
-`;
+`
 
 // A container under the new configuration, from an image made of the node's own /usr/bin/true
 // and its libraries: no registry is needed. $1 = runtime to use.
@@ -303,14 +315,26 @@ async function writeFile(session: SshSession, config: DaemonJson, backup: boolea
     await session.check(`writing ${DAEMON_JSON}`, WRITE_SCRIPT, [backup ? "backup" : "keep-backup"], { stdin: render(config) });
 }
 
-async function signal(session: SshSession, how: "reload" | "restart"): Promise<DockerInfo> {
-    const result = await session.run(`systemctl ${how} docker.service 2>&1 || exit $?\n${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
+// Restarts are logged on the node ("<start ns> <end ns>" in restarts.log) so that rollouts can be audited.
+const RESTART_LOG = `${STATE_DIR}/restarts.log`;
+
+async function signal(session: SshSession, how: "reload" | "restart", settled: (info: DockerInfo) => boolean = () => true): Promise<DockerInfo> {
+    const command = how === "restart"
+        ? `mkdir -p ${STATE_DIR}; printf '%s ' "$(date +%s%N)" >> ${RESTART_LOG}; systemctl restart docker.service 2>&1; rc=$?; printf '%s\\n' "$(date +%s%N)" >> ${RESTART_LOG}; [ $rc -eq 0 ] || exit $rc`
+        : "systemctl reload docker.service 2>&1 || exit $?";
+    const result = await session.run(`${command}\n${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
     if (result.code !== 0) {
         const log = await session.run(DOCKER_LOG);
         throw new Error(`docker ${how} failed: ${(result.stdout + result.stderr).trim().split("\n").slice(-3).join(" ")} ${log.stdout.trim()}`.trim());
     }
     const lines = result.stdout.trim().split("\n");
-    return JSON.parse(lines[lines.length - 1]) as DockerInfo;
+    let info = JSON.parse(lines[lines.length - 1]) as DockerInfo;
+    // A reload (SIGHUP) returns before dockerd has applied it: give it a few seconds.
+    for (let attempt = 0; attempt < 20 && !settled(info); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        info = JSON.parse(await session.check("reading docker info", "docker info --format '{{json .}}'")) as DockerInfo;
+    }
+    return info;
 }
 
 function verify(info: DockerInfo, config: DaemonJson): string[] {
@@ -335,13 +359,17 @@ function verify(info: DockerInfo, config: DaemonJson): string[] {
 }
 
 async function writeSafely(session: SshSession, candidate: DaemonJson, current: DaemonJson, before: Probe, notes: string[]): Promise<void> {
+    if (restartGate.halted !== undefined && needsRestart(current, candidate)) {
+        // Refuse before the live-restore step too: this run already lost a node.
+        await restartGate.run(session.nodeName, async () => undefined);
+    }
     // Step 1: make running containers survive what follows. live-restore is reloadable.
     let base = current;
     if (candidate["live-restore"] === true && before.info?.LiveRestoreEnabled !== true) {
         const withLiveRestore = { ...current, "live-restore": true };
         try {
             await writeFile(session, withLiveRestore, true);
-            const info = await signal(session, "reload");
+            const info = await signal(session, "reload", (i) => i.LiveRestoreEnabled === true);
             if (info.LiveRestoreEnabled !== true) {
                 throw new Error("live-restore is still off after the reload");
             }
@@ -351,14 +379,24 @@ async function writeSafely(session: SshSession, candidate: DaemonJson, current: 
             await rollback(session, `enabling live-restore by reload: ${(error as Error).message}`);
         }
     }
-    // Step 2: the full candidate; a restart only when a changed key needs one.
+    // Step 2: the full candidate; a restart only when a changed key needs one, through the
+    // fleet's restart gate (at most K at once; none after a failed one).
     const restart = needsRestart(base, candidate);
+    if (restart) {
+        await restartGate.run(session.nodeName, () => applyCandidate(session, candidate, base, restart, notes, base === current));
+    } else {
+        await applyCandidate(session, candidate, base, restart, notes, base === current);
+    }
+}
+
+/** backup: keep the file being replaced; false after step 1, whose backup holds the original. */
+async function applyCandidate(session: SshSession, candidate: DaemonJson, base: DaemonJson, restart: boolean, notes: string[], backup: boolean): Promise<void> {
     try {
         if (!deepEqual(base, candidate)) {
             // After step 1 the backup already holds the file as it was before this run.
-            await writeFile(session, candidate, base === current);
+            await writeFile(session, candidate, backup);
         }
-        const info = await signal(session, restart ? "restart" : "reload");
+        const info = await signal(session, restart ? "restart" : "reload", (i) => verify(i, candidate).length === 0);
         const problems = verify(info, candidate);
         if (problems.length > 0) {
             throw new Error(problems.join("; "));
@@ -377,7 +415,9 @@ async function writeSafely(session: SshSession, candidate: DaemonJson, current: 
 
 async function rollback(session: SshSession, cause: string): Promise<never> {
     await session.check("restoring the previous daemon.json", RESTORE_SCRIPT);
-    const restarted = await session.run(`systemctl restart docker.service 2>&1; ${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
+    // A failed start counts against systemd's start limit (and Restart= retries add to it):
+    // clear it, or the rollback's own restart is refused.
+    const restarted = await session.run(`systemctl reset-failed docker.service docker.socket 2>/dev/null; systemctl restart docker.service 2>&1; ${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
     const state = restarted.code === 0 ? "the previous daemon.json is restored and Docker runs again" : "the previous daemon.json is restored but Docker did NOT come back: check the node now";
     throw new NodeError(session.nodeName, `applying daemon.json failed, ${state}. Docker said: ${cause}`);
 }

@@ -1,5 +1,8 @@
 // Every rule of the project, in one registry that refuses duplicate ids and aliases.
+import { containerRules } from "./containerRules";
 import { daemonRules } from "./daemonRules";
+import { liveRules } from "./liveRules";
+import { toolkitRules } from "./toolkitRules";
 import { Rule } from "./rule";
 
 export type AnyRule = Rule<never>;
@@ -20,7 +23,7 @@ function register(groups: readonly (readonly AnyRule[])[]): readonly AnyRule[] {
     return all;
 }
 
-export const catalog: readonly AnyRule[] = register([daemonRules as readonly AnyRule[]]);
+export const catalog: readonly AnyRule[] = register([daemonRules as readonly AnyRule[], toolkitRules as readonly AnyRule[], liveRules as readonly AnyRule[], containerRules as readonly AnyRule[]]);
 
 export function ruleById(id: string): AnyRule | undefined {
     return catalog.find((r) => r.id === id || (r.aliases ?? []).includes(id));

@@ -9,6 +9,7 @@ export interface DockerDaemonConfigArgs {
     readonly connection: pulumi.Input<NodeConnection>;
     readonly settings: pulumi.Input<DaemonJson>;
     readonly overriddenKeys?: pulumi.Input<readonly string[]>;
+    readonly maxParallelRestarts?: pulumi.Input<number>;
 }
 
 export class DockerDaemonConfig extends pulumi.CustomResource {

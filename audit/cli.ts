@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+// gnh-audit: the rule catalog against what really runs on every node of a fleet file.
+//   npm run audit -- [--fleet FILE] [--format table|json|sarif|junit] [--output FILE]
+//                    [--report FORMAT:FILE]... [--concurrency N] [--timeout SECONDS] [--fail-on mandatory|advisory]
+//                    [--exclude ID[,ID]] [--include ID[,ID]] [--node NAME[,NAME]]
+//                    [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
+//                    [--writable-host-path PATH] [--seccomp-sha256 HEX] [--verbose]
+// Exit codes: 0 clean, 1 violations, 2 could not run (bad arguments, or a node not audited).
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FleetError, parseFleet } from "../lib/fleet";
+import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile";
+import { mobyDefaultProfilePath } from "../lib/toolsPaths";
+import { catalog } from "../rules/catalog";
+import { EnforcementLevel } from "../rules/rule";
+import { closeAllSessions } from "../provider/ssh";
+import { exitCode, NodeResult } from "./evaluate";
+import { Format, FORMATS, render } from "./report";
+import { auditFleet } from "./run";
+
+const projectRoot = path.resolve(__dirname, "..");
+
+export class UsageError extends Error {}
+
+export interface CliOptions {
+    fleet: string;
+    format: Format;
+    output?: string;
+    /** More reports from the same run: [format, file]. */
+    reports: [Format, string][];
+    concurrency: number;
+    timeoutS: number;
+    failOn: EnforcementLevel;
+    exclude: string[];
+    include: string[];
+    nodes: string[];
+    trustFingerprints: string[];
+    allowHttpHosts: string[];
+    allowCapabilities: string[];
+    writableHostPaths: string[];
+    seccompSha256: string[];
+    verbose: boolean;
+}
+
+const USAGE = `usage: gnh-audit [--fleet FILE] [--format ${FORMATS.join("|")}] [--output FILE] [--report FORMAT:FILE]...
+                 [--concurrency N] [--timeout SECONDS]
+                 [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...]
+                 [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
+                 [--writable-host-path PATH] [--seccomp-sha256 HEX] [--verbose]
+exit codes: 0 clean, 1 violations, 2 could not run`;
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+    const options: CliOptions = {
+        fleet: process.env.GNH_FLEET_FILE ?? path.join(projectRoot, ".lab", "fleet.yaml"),
+        format: "table",
+        concurrency: 8,
+        timeoutS: 60,
+        failOn: "mandatory",
+        reports: [], exclude: [], include: [], nodes: [], trustFingerprints: [], allowHttpHosts: [], allowCapabilities: [], writableHostPaths: [], seccompSha256: [],
+        verbose: false,
+    };
+    const list = (value: string) => value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const value = () => {
+            const v = inline ?? argv[++i];
+            if (v === undefined) {
+                throw new UsageError(`${flag} needs a value`);
+            }
+            return v;
+        };
+        const positive = (v: string) => {
+            const n = Number(v);
+            if (!Number.isInteger(n) || n < 1) {
+                throw new UsageError(`${flag} must be a positive integer, not ${JSON.stringify(v)}`);
+            }
+            return n;
+        };
+        switch (flag) {
+            case "--fleet": options.fleet = value(); break;
+            case "--format": {
+                const v = value();
+                if (!(FORMATS as readonly string[]).includes(v)) {
+                    throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(v)}`);
+                }
+                options.format = v as Format;
+                break;
+            }
+            case "--output": case "-o": options.output = value(); break;
+            case "--report": {
+                const v = value();
+                const colon = v.indexOf(":");
+                const format = v.slice(0, colon);
+                if (colon < 1 || !(FORMATS as readonly string[]).includes(format) || colon === v.length - 1) {
+                    throw new UsageError(`--report takes FORMAT:FILE with FORMAT one of ${FORMATS.join(", ")}, not ${JSON.stringify(v)}`);
+                }
+                options.reports.push([format as Format, v.slice(colon + 1)]);
+                break;
+            }
+            case "--concurrency": options.concurrency = positive(value()); break;
+            case "--timeout": options.timeoutS = positive(value()); break;
+            case "--fail-on": {
+                const v = value();
+                if (v !== "mandatory" && v !== "advisory") {
+                    throw new UsageError(`--fail-on must be mandatory or advisory, not ${JSON.stringify(v)}`);
+                }
+                options.failOn = v;
+                break;
+            }
+            case "--exclude": options.exclude.push(...list(value())); break;
+            case "--include": options.include.push(...list(value())); break;
+            case "--node": options.nodes.push(...list(value())); break;
+            case "--trust-fingerprint": options.trustFingerprints.push(...list(value())); break;
+            case "--allow-http-host": options.allowHttpHosts.push(...list(value())); break;
+            case "--allow-capability": options.allowCapabilities.push(...list(value())); break;
+            case "--writable-host-path": options.writableHostPaths.push(...list(value())); break;
+            case "--seccomp-sha256": options.seccompSha256.push(...list(value())); break;
+            case "--verbose": case "-v": options.verbose = true; break;
+            case "--help": case "-h": throw new UsageError("");
+            default: throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+        }
+    }
+    const known = new Set(catalog.flatMap((r) => [r.id, ...(r.aliases ?? [])]));
+    const unknown = [...options.exclude, ...options.include].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+        throw new UsageError(`unknown rule id${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`);
+    }
+    return options;
+}
+
+/** The sha256 of the profile SeccompProfile deploys, when set-up has fetched its base. */
+export function deployedSeccompSha256(): string | undefined {
+    const base = mobyDefaultProfilePath(projectRoot);
+    if (!fs.existsSync(base)) {
+        return undefined;
+    }
+    const content = `${JSON.stringify(hardenSeccompProfile(JSON.parse(fs.readFileSync(base, "utf8")) as SeccompProfileJson), null, 2)}\n`;
+    return crypto.createHash("sha256").update(content).digest("hex");
+}
+
+function toolVersion(): string {
+    try {
+        return (JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string }).version;
+    } catch {
+        return "0.0.0";
+    }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+    let options: CliOptions;
+    try {
+        options = parseArgs(argv);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            process.stderr.write(error.message ? `gnh-audit: ${error.message}\n${USAGE}\n` : `${USAGE}\n`);
+            return error.message ? 2 : 0;
+        }
+        throw error;
+    }
+    let fleetText: string;
+    let nodes;
+    let mirrorFingerprint: string | undefined;
+    try {
+        fleetText = fs.readFileSync(options.fleet, "utf8");
+        const fleet = parseFleet(fleetText, options.fleet);
+        mirrorFingerprint = fleet.mirror?.fingerprint;
+        nodes = fleet.nodes.filter((n) => options.nodes.length === 0 || options.nodes.includes(n.name));
+        const missing = options.nodes.filter((n) => !fleet.nodes.some((f) => f.name === n));
+        if (missing.length > 0) {
+            throw new FleetError(`${options.fleet}: no node named ${missing.join(", ")}`);
+        }
+    } catch (error) {
+        process.stderr.write(`gnh-audit: ${error instanceof FleetError ? error.message : `cannot read the fleet file ${options.fleet}: ${(error as Error).message}`}\n`);
+        return 2;
+    }
+    const deployed = deployedSeccompSha256();
+    const startedAt = new Date();
+    const progress = process.stderr.isTTY === true && nodes.length > 3;
+    const results: NodeResult[] = await auditFleet(nodes, {
+        concurrency: options.concurrency,
+        timeoutMs: options.timeoutS * 1000,
+        exclude: options.exclude,
+        include: options.include,
+        toolkit: {
+            trustedFingerprints: [...options.trustFingerprints, ...(mirrorFingerprint ? [mirrorFingerprint] : [])],
+            httpAllowedHosts: options.allowHttpHosts,
+        },
+        container: { allowedCapabilities: options.allowCapabilities, writableHostPaths: options.writableHostPaths },
+        live: { seccompSha256: options.seccompSha256.length > 0 ? options.seccompSha256 : deployed ? [deployed] : [] },
+        onNodeDone: progress ? (result, done, total) => {
+            process.stderr.write(`\r\u001b[K[${done}/${total}] ${result.node}: ${result.status}`);
+            if (done === total) {
+                process.stderr.write("\r\u001b[K");
+            }
+        } : undefined,
+    });
+    closeAllSessions();
+    const fleetName = path.relative(process.cwd(), path.resolve(options.fleet)).split(path.sep).join("/");
+    const context = {
+        toolVersion: toolVersion(), fleetFile: fleetName.startsWith("..") ? path.resolve(options.fleet) : fleetName, fleetText, startedAt, verbose: options.verbose,
+    };
+    for (const [format, file] of options.reports) {
+        fs.writeFileSync(file, render(format, results, context));
+    }
+    const text = render(options.format, results, context);
+    if (options.output) {
+        fs.writeFileSync(options.output, text);
+        if (options.format !== "table") {
+            // a one-line summary for the log; the report itself is in the file
+            const code = exitCode(results, options.failOn);
+            process.stderr.write(`gnh-audit: wrote ${options.output} (${options.format}); exit ${code}\n`);
+        }
+    } else {
+        process.stdout.write(text);
+    }
+    return exitCode(results, options.failOn);
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    }, (error: unknown) => {
+        process.stderr.write(`gnh-audit: ${(error as Error).stack ?? String(error)}\n`);
+        process.exitCode = 2;
+    });
+}

@@ -1,0 +1,237 @@
+// Probe output -> the facts each rule family judges. Pure: every parser here is tested offline
+// on recorded probe output.
+import { readRuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { ContainerSpec } from "../rules/containerRules";
+import { DaemonJson } from "../rules/daemonRules";
+import { FileStat, HostFacts, PackageVersion } from "../rules/liveRules";
+import { AptSourceFact, ToolkitFacts } from "../rules/toolkitRules";
+import { containerSpecFromInspect, DockerInspect } from "./inspect";
+import { ProbeOutput } from "./probe";
+
+/** Every config.toml key a rule reads. */
+export const TOOLKIT_CONFIG_KEYS = [
+    "nvidia-container-cli.ldconfig",
+    "accept-nvidia-visible-devices-envvar-when-unprivileged",
+    "accept-nvidia-visible-devices-as-volume-mounts",
+    "features.disable-cuda-compat-lib-hook",
+    "features.allow-ldconfig-from-container",
+    "features.allow-cuda-compat-libs-from-container",
+    "nvidia-container-runtime.mode",
+];
+
+export interface NodeFacts {
+    readonly daemon?: DaemonJson;
+    /** Why daemon.json could not be read, when it exists but is not JSON. */
+    readonly daemonError?: string;
+    readonly distro?: string;
+    readonly toolkit?: ToolkitFacts["toolkit"];
+    readonly aptSources: readonly AptSourceFact[];
+    readonly host: Omit<HostFacts, "options">;
+    readonly containers: readonly ContainerSpec[];
+    /** Problems gathering facts that do not stop the audit (docker not answering, say). */
+    readonly warnings: readonly string[];
+}
+
+export interface DpkgEntry {
+    readonly version: string;
+    readonly installed: boolean;
+}
+
+export function parseDpkg(text: string): Record<string, DpkgEntry> {
+    const packages: Record<string, DpkgEntry> = {};
+    for (const line of text.split("\n")) {
+        const [name, version, status] = line.split("\t");
+        if (name && version !== undefined) {
+            packages[name] = { version, installed: (status ?? "")[1] === "i" };
+        }
+    }
+    return packages;
+}
+
+export function parseOsRelease(text: string): string | undefined {
+    const match = /^ID=("?)([^"\n]*)\1$/m.exec(text);
+    return match ? match[2] : undefined;
+}
+
+/** One-line (.list) and deb822 (.sources) apt sources, with the file each came from. */
+export function parseAptSources(text: string): { origin: string; uri: string; signedBy?: string }[] {
+    const sources: { origin: string; uri: string; signedBy?: string }[] = [];
+    let file = "";
+    const blocks: { origin: string; lines: string[] }[] = [];
+    for (const line of text.split("\n")) {
+        const header = /^### (.+)$/.exec(line);
+        if (header) {
+            file = header[1];
+            blocks.push({ origin: file, lines: [] });
+            continue;
+        }
+        blocks[blocks.length - 1]?.lines.push(line);
+    }
+    for (const block of blocks) {
+        if (block.origin.endsWith(".sources")) {
+            for (const stanza of block.lines.join("\n").split(/\n\s*\n/)) {
+                const fields: Record<string, string> = {};
+                let last = "";
+                for (const line of stanza.split("\n")) {
+                    if (/^\s*#/.test(line)) {
+                        continue;
+                    }
+                    const field = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+                    if (field) {
+                        last = field[1].toLowerCase();
+                        fields[last] = field[2].trim();
+                    } else if (/^\s+\S/.test(line) && last) {
+                        fields[last] += `\n${line.trim()}`;
+                    }
+                }
+                if (!fields.types || !fields.uris || /^no$/i.test(fields.enabled ?? "")) {
+                    continue;
+                }
+                for (const uri of fields.uris.split(/\s+/)) {
+                    sources.push({ origin: block.origin, uri, signedBy: fields["signed-by"] });
+                }
+            }
+            continue;
+        }
+        for (const raw of block.lines) {
+            const line = raw.replace(/#.*$/, "").trim();
+            const match = /^deb(?:-src)?\s+(?:\[([^\]]*)\]\s+)?(\S+)/.exec(line);
+            if (!match) {
+                continue;
+            }
+            const options = Object.fromEntries((match[1] ?? "").trim().split(/\s+/).filter((o) => o.includes("="))
+                .map((o) => [o.slice(0, o.indexOf("=")).toLowerCase(), o.slice(o.indexOf("=") + 1)]));
+            sources.push({ origin: block.origin, uri: match[2], signedBy: options["signed-by"] });
+        }
+    }
+    return sources;
+}
+
+/** "### /path" headers each followed by primary fingerprints. */
+export function parseKeyrings(text: string): Record<string, string[]> {
+    const keyrings: Record<string, string[]> = {};
+    let current: string[] | undefined;
+    for (const line of text.split("\n")) {
+        const header = /^### (.+)$/.exec(line);
+        if (header) {
+            current = keyrings[header[1]] = [];
+        } else if (current && /^[0-9A-F]{40}$/i.test(line.trim())) {
+            current.push(line.trim().toUpperCase());
+        }
+    }
+    return keyrings;
+}
+
+export function parseStat(text: string): FileStat[] {
+    return text.split("\n").filter((l) => l.trim() !== "").map((line) => {
+        const parts = line.split(" ");
+        if (parts.length === 2 && parts[1] === "-") {
+            return { path: parts[0] };
+        }
+        const [mode, group, owner, ...path] = parts.reverse();
+        return { path: path.reverse().join(" "), owner, group, mode };
+    });
+}
+
+/** Keyrings of the distribution's own archive: those sources are the OS's business, not ours. */
+const DISTRIBUTION_KEYRINGS = /\/(debian-archive|ubuntu-archive|ubuntu-cloudimage)-[a-z0-9-]*keyring\.(gpg|pgp|asc)$/;
+const DISTRIBUTION_HOSTS = /^https?:\/\/(deb\.debian\.org|security\.debian\.org|ftp\.[a-z]+\.debian\.org|[a-z.]*archive\.ubuntu\.com|security\.ubuntu\.com|ports\.ubuntu\.com)\//;
+
+/** Third-party sources (the toolkit's and any other vendor's): the distribution's own archive is left out. */
+export function thirdPartySources(sources: readonly { origin: string; uri: string; signedBy?: string }[], keyrings: Record<string, string[]>): AptSourceFact[] {
+    return sources
+        .filter((s) => !(s.signedBy !== undefined && DISTRIBUTION_KEYRINGS.test(s.signedBy)) && !(s.signedBy === undefined && DISTRIBUTION_HOSTS.test(s.uri)))
+        .map((s) => ({
+            origin: s.origin,
+            uri: s.uri,
+            signedBy: s.signedBy,
+            fingerprints: s.signedBy === undefined ? undefined
+                : s.signedBy.startsWith("/") ? (keyrings[s.signedBy] ?? [])
+                    : s.signedBy.split(/[\s,]+/).filter((f) => /^[0-9A-Fa-f]{40}$/.test(f)),
+        }));
+}
+
+export function factsFromProbe(probe: ProbeOutput): NodeFacts {
+    const warnings: string[] = [];
+    let daemon: DaemonJson | undefined;
+    let daemonError: string | undefined;
+    const daemonSection = probe["daemon-json"];
+    if (daemonSection.code === 0) {
+        try {
+            daemon = JSON.parse(daemonSection.stdout) as DaemonJson;
+        } catch (error) {
+            daemonError = `/etc/docker/daemon.json is not JSON: ${(error as Error).message}`;
+            warnings.push(daemonError);
+        }
+    } else {
+        daemon = {}; // no daemon.json: Docker's defaults apply, and the rules judge those
+    }
+    const distro = parseOsRelease(probe.os.stdout);
+    const dpkg = parseDpkg(probe.dpkg.stdout);
+    const installed = (name: string) => (dpkg[name]?.installed ? dpkg[name].version : null);
+    const toolkitVersion = installed("nvidia-container-toolkit") ?? installed("nvidia-container-toolkit-base") ?? undefined;
+    const anyToolkit = TOOLKIT_PACKAGES.some((p) => installed(p) !== null);
+    const configToml = probe["config-toml"];
+    const toolkit: ToolkitFacts["toolkit"] = anyToolkit ? {
+        version: toolkitVersion,
+        packages: Object.fromEntries(TOOLKIT_PACKAGES.map((p) => [p, installed(p)])),
+        runtimeConfig: configToml.code === 0 ? readRuntimeConfig(configToml.stdout, TOOLKIT_CONFIG_KEYS) : undefined,
+    } : undefined;
+
+    const pkg = (names: string[]): PackageVersion | undefined => {
+        for (const name of names) {
+            const version = installed(name);
+            if (version !== null) {
+                return { version, from: "dpkg", distro };
+            }
+        }
+        return undefined;
+    };
+    // Debian/Ubuntu's runc package; otherwise (containerd.io bundles it) the binary's own version
+    const runcBinary = /runc version (\S+)/.exec(probe["runc-version"].stdout)?.[1];
+    const runc = pkg(["runc"]) ?? (runcBinary ? { version: runcBinary, from: "binary" as const } : undefined);
+
+    let info: { ServerVersion?: string; Runtimes?: Record<string, { path?: string }>; DefaultRuntime?: string } | undefined;
+    if (probe["docker-info"].code === 0) {
+        try {
+            info = JSON.parse(probe["docker-info"].stdout);
+        } catch {
+            warnings.push("docker info did not print JSON");
+        }
+    } else {
+        warnings.push(`docker info failed: ${probe["docker-info"].stderr.trim().split("\n")[0] ?? ""}`);
+    }
+    const engine = pkg(["docker.io", "docker-ce"]) ?? (info?.ServerVersion ? { version: info.ServerVersion, from: "binary" as const } : undefined);
+
+    const [seccompPath, seccompHash] = probe["seccomp-sha256"].stdout.split("\n");
+    const seccompConfigured = daemon !== undefined && typeof daemon["seccomp-profile"] === "string" && daemon["seccomp-profile"] !== "unconfined";
+
+    let containers: ContainerSpec[] = [];
+    if (probe.containers.code === 0) {
+        try {
+            containers = (JSON.parse(probe.containers.stdout) as DockerInspect[]).map(containerSpecFromInspect);
+        } catch {
+            warnings.push("docker inspect did not print JSON");
+        }
+    } else {
+        warnings.push(`listing containers failed: ${probe.containers.stderr.trim().split("\n")[0] ?? ""}`);
+    }
+
+    return {
+        daemon,
+        daemonError,
+        distro,
+        toolkit,
+        aptSources: thirdPartySources(parseAptSources(probe["apt-sources"].stdout), parseKeyrings(probe.keyrings.stdout)),
+        host: {
+            runc,
+            engine,
+            runtimes: info?.Runtimes ? Object.fromEntries(Object.entries(info.Runtimes).map(([k, v]) => [k, v.path ?? ""])) : undefined,
+            defaultRuntime: info?.DefaultRuntime,
+            seccomp: seccompConfigured ? { path: seccompPath, sha256: seccompHash?.trim() || undefined } : undefined,
+            files: parseStat(probe.stat.stdout),
+        },
+        containers,
+        warnings,
+    };
+}

@@ -1,0 +1,87 @@
+// The one batched probe the audit runs on a node: a fixed script that gathers every fact in a
+// single SSH round trip and prints one line per section (name, exit code, base64 of stdout,
+// base64 of the head of stderr), so that no file content can be mistaken for a delimiter.
+// Parsing is pure and tested offline.
+import { FILES_TO_STAT } from "../rules/liveRules";
+import { RUNTIME_CONFIG_PATH, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { SECCOMP_PROFILE_PATH } from "../rules/daemonRules";
+
+export const PROBE_PACKAGES = [...TOOLKIT_PACKAGES, "docker.io", "docker-ce", "runc", "containerd", "containerd.io"] as const;
+
+/**
+ * $1 default seccomp profile path, $2 config.toml path, $3 space-separated package names,
+ * then the files to stat. Read-only: it changes nothing on the node.
+ */
+export const PROBE_SCRIPT = `
+# shellcheck disable=SC2016 # the sh -c scripts are single-quoted on purpose
+set -u
+export LC_ALL=C
+t=$(mktemp -d /tmp/gnh-audit.XXXXXX) || exit 3
+trap 'rm -rf "$t"' EXIT
+export GNUPGHOME="$t/gnupg"
+mkdir -m 700 "$GNUPGHOME"
+seccomp_default=$1 toolkit_config=$2 packages=$3
+shift 3
+section() {
+  name=$1; shift
+  "$@" >"$t/out" 2>"$t/err"
+  rc=$?
+  printf '%s %s %s %s\\n' "$name" "$rc" "$(base64 -w0 <"$t/out")" "$(head -c 2000 "$t/err" | base64 -w0)"
+}
+section os cat /etc/os-release
+section daemon-json cat /etc/docker/daemon.json
+section docker-info docker info --format '{{json .}}'
+seccomp_path=$(sed -n 's/.*"seccomp-profile"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p' /etc/docker/daemon.json 2>/dev/null | head -n 1)
+[ -n "$seccomp_path" ] || seccomp_path=$seccomp_default
+section seccomp-sha256 sh -c 'printf "%s\\n" "$1"; [ -f "$1" ] && sha256sum "$1" | cut -d" " -f1' gnh "$seccomp_path"
+# shellcheck disable=SC2086
+section dpkg dpkg-query -W -f '\${Package}\\t\${Version}\\t\${db:Status-Abbrev}\\n' $packages
+section runc-version runc --version
+section config-toml cat "$toolkit_config"
+section apt-sources sh -c 'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] || continue; printf "### %s\\n" "$f"; cat "$f"; printf "\\n"; done'
+section keyrings sh -c '
+  for k in $(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \\
+      | sed -n -e "s/.*signed-by=\\([^] ]*\\).*/\\1/p" -e "s/^Signed-By:[[:space:]]*\\(\\/[^[:space:]]*\\).*/\\1/p" | sort -u); do
+    printf "### %s\\n" "$k"
+    [ -f "$k" ] && gpg --batch --with-colons --show-keys "$k" 2>/dev/null | awk -F: '"'"'$1=="pub"{p=1;next} $1=="fpr"&&p{print $10;p=0}'"'"'
+  done'
+section stat sh -c 'for f in "$@"; do if [ -e "$f" ]; then stat -c "%n %U %G %a" "$f"; else printf "%s -\\n" "$f"; fi; done' gnh "$@"
+section audit-rules sh -c 'cat /etc/audit/rules.d/*.rules /etc/audit/audit.rules 2>/dev/null; true'
+section containers sh -c 'ids=$(docker ps -aq) || exit 1; if [ -n "$ids" ]; then docker inspect $ids; else echo "[]"; fi'
+exit 0
+`;
+
+export function probeArgs(): string[] {
+    return [SECCOMP_PROFILE_PATH, RUNTIME_CONFIG_PATH, PROBE_PACKAGES.join(" "), ...FILES_TO_STAT];
+}
+
+export interface ProbeSection {
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+export type ProbeOutput = Readonly<Record<string, ProbeSection>>;
+
+export const PROBE_SECTIONS = ["os", "daemon-json", "docker-info", "seccomp-sha256", "dpkg", "runc-version", "config-toml",
+    "apt-sources", "keyrings", "stat", "audit-rules", "containers"] as const;
+
+export function parseProbeOutput(text: string): ProbeOutput {
+    const sections: Record<string, ProbeSection> = {};
+    for (const line of text.split("\n")) {
+        const match = /^([a-z0-9-]+) (\d+) ([A-Za-z0-9+/=]*) ([A-Za-z0-9+/=]*)$/.exec(line);
+        if (!match) {
+            continue;
+        }
+        sections[match[1]] = {
+            code: Number(match[2]),
+            stdout: Buffer.from(match[3], "base64").toString("utf8"),
+            stderr: Buffer.from(match[4], "base64").toString("utf8"),
+        };
+    }
+    const missing = PROBE_SECTIONS.filter((s) => sections[s] === undefined);
+    if (missing.length > 0) {
+        throw new Error(`the probe's output lacks section${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
+    }
+    return sections;
+}

@@ -1,0 +1,397 @@
+// Container controls (CIS Docker Benchmark 1.6 section 5 and the seed checklist) over one
+// normalized container spec. Both engines produce that spec: the policy pack from
+// `docker:index/container:Container` inputs, the live audit from `docker inspect`
+// (policies/containerPolicies.ts and audit/inspect.ts hold the two normalizers), so one check
+// judges both, and the parity test runs the same fixtures through the two.
+import { fail, notApplicable, pass, Rule, Verdict } from "./rule";
+
+/** One GPU/device request as Docker stores it (HostConfig.DeviceRequests). */
+export interface DeviceRequest {
+    /** "" or "nvidia" for --gpus; "cdi" for CDI device names (--device vendor/class=name). */
+    readonly driver: string;
+    /** -1 = all; 0 = none by count (then deviceIds decide). */
+    readonly count: number;
+    readonly deviceIds: readonly string[];
+}
+
+export interface ContainerMountSpec {
+    readonly type: "bind" | "volume" | "tmpfs" | "other";
+    /** Host path for binds, volume name for volumes. */
+    readonly source?: string;
+    readonly target: string;
+    readonly readOnly: boolean;
+}
+
+/**
+ * A container as the rules see it: what Docker would run, in Docker's own terms, whatever
+ * produced it. Fields that a producer cannot know are undefined, never guessed.
+ */
+export interface ContainerSpec {
+    /** "inputs": from Pulumi resource inputs (preview); "inspect": from docker inspect (audit). */
+    readonly source: "inputs" | "inspect";
+    readonly name: string;
+    readonly image?: string;
+    readonly privileged: boolean;
+    /** Capability names upper case, without CAP_ ("SYS_ADMIN", "ALL"). */
+    readonly capAdd: readonly string[];
+    readonly capDrop: readonly string[];
+    /** "" when none is set (the image's USER applies, root by default). */
+    readonly user: string;
+    readonly env: Readonly<Record<string, string>>;
+    /** The OCI runtime name ("runc", "nvidia"); undefined = the daemon's default. */
+    readonly runtime?: string;
+    readonly deviceRequests: readonly DeviceRequest[];
+    readonly devices: readonly { readonly hostPath: string; readonly containerPath: string }[];
+    readonly mounts: readonly ContainerMountSpec[];
+    readonly namespaces: {
+        readonly network?: string;
+        readonly pid?: string;
+        readonly ipc?: string;
+        readonly uts?: string;
+        readonly userns?: string;
+    };
+    readonly securityOpts: readonly string[];
+    readonly memoryBytes?: number;
+    readonly pidsLimit?: number;
+    readonly restart: { readonly name: string; readonly maxRetries: number };
+    readonly readOnlyRootfs: boolean;
+}
+
+export interface ContainerRuleOptions {
+    /** Capabilities a container may add (names without CAP_). Default: none. */
+    readonly allowedCapabilities?: readonly string[];
+    /** Host paths that may be bind-mounted read-write even though they are sensitive. */
+    readonly writableHostPaths?: readonly string[];
+}
+
+export interface ContainerFacts {
+    readonly container: ContainerSpec;
+    /** What the daemon adds to every container; known on a live host only. */
+    readonly daemon?: { readonly noNewPrivileges?: boolean };
+    readonly options?: ContainerRuleOptions;
+}
+
+export type ContainerRule = Rule<ContainerFacts>;
+
+const cis = (id: string) => ({ framework: "CIS Docker Benchmark 1.6" as const, id });
+const seed = (id: string) => ({ framework: "seed checklist" as const, id });
+
+const named = (c: ContainerSpec) => `container ${c.name}`;
+
+export const containerPrivileged: ContainerRule = {
+    id: "GNH-CONTAINER-PRIVILEGED",
+    title: "Containers are not privileged",
+    severity: "critical",
+    controls: [cis("5.4")],
+    rationale: "A privileged container has every capability, every host device (all GPUs included) and no seccomp or AppArmor confinement: it is root on the host.",
+    remediation: "Remove --privileged (privileged: true); add only the capabilities and devices the workload needs.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => container.privileged ? fail(`${named(container)} is privileged`) : pass,
+};
+
+export const containerCapabilities: ContainerRule = {
+    id: "GNH-CONTAINER-CAPABILITIES",
+    title: "Capabilities: drop ALL, add only allow-listed ones",
+    severity: "high",
+    controls: [cis("5.3")],
+    rationale: "Docker's default set still includes NET_RAW, SETUID, DAC_OVERRIDE and others a GPU job does not need; SYS_ADMIN and friends are container escapes.",
+    remediation: "Set --cap-drop ALL (capabilities.drops: [\"ALL\"]) and add back only the allow-listed capabilities the workload needs.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container, options }) => {
+        const allowed = new Set((options?.allowedCapabilities ?? []).map(normalizeCapability));
+        const added = container.capAdd.filter((c) => !allowed.has(c));
+        const problems: string[] = [];
+        if (added.length > 0) {
+            problems.push(`adds ${added.join(", ")}${allowed.size > 0 ? ` (allowed: ${[...allowed].join(", ")})` : ""}`);
+        }
+        if (!container.capDrop.includes("ALL")) {
+            problems.push("does not drop ALL capabilities");
+        }
+        return problems.length > 0 ? fail(`${named(container)} ${problems.join(" and ")}`) : pass;
+    },
+};
+
+const ROOT_USERS = new Set(["", "root", "0"]);
+
+export const containerNonRoot: ContainerRule = {
+    id: "GNH-CONTAINER-NON-ROOT",
+    title: "Containers run as a non-root user",
+    severity: "high",
+    controls: [cis("4.1"), seed("containers run as non-root")],
+    rationale: "Root in a container is root on the host's files that it can reach, and the first step of most escapes (including the toolkit's 2024-2025 advisories).",
+    remediation: "Set --user UID:GID (user: \"1000:1000\") or a USER in the image; never 0 or root.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const user = container.user.split(":")[0].trim();
+        if (ROOT_USERS.has(user)) {
+            return fail(user === "" ? `${named(container)} sets no user: it runs as root unless the image says otherwise` : `${named(container)} runs as ${container.user}`);
+        }
+        return pass;
+    },
+};
+
+/** Why a GPU selection is not an explicit list of GPUs; empty when it is. */
+function gpuProblems(container: ContainerSpec): string[] {
+    const problems: string[] = [];
+    const explicitRequest = (r: DeviceRequest) => r.deviceIds.length > 0 && !r.deviceIds.some((id) => id === "all" || /=all$/.test(id));
+    for (const request of container.deviceRequests) {
+        const spelled = request.driver === "cdi" ? "CDI device" : "GPU request";
+        if (request.deviceIds.some((id) => id === "all")) {
+            problems.push(`${spelled} with device id "all"`);
+        } else if (request.deviceIds.some((id) => /=all$/.test(id))) {
+            problems.push(`${spelled} ${request.deviceIds.filter((id) => /=all$/.test(id)).join(", ")}`);
+        } else if (request.deviceIds.length === 0 && request.count === -1) {
+            problems.push("GPU request with count -1 (--gpus all)");
+        } else if (request.deviceIds.length === 0 && request.count > 0) {
+            problems.push(`GPU request for any ${request.count} GPU(s) by count, not by id`);
+        }
+    }
+    const visible = container.env.NVIDIA_VISIBLE_DEVICES;
+    if (visible !== undefined && visible.split(",").map((v) => v.trim()).includes("all")) {
+        problems.push("environment NVIDIA_VISIBLE_DEVICES=all");
+    }
+    if (visible === undefined && container.runtime === "nvidia" && !container.deviceRequests.some(explicitRequest)) {
+        problems.push("the nvidia runtime without NVIDIA_VISIBLE_DEVICES (images such as CUDA's default it to all)");
+    }
+    for (const device of container.devices) {
+        if (/^\/dev\/nvidia/.test(device.hostPath)) {
+            problems.push(`host device ${device.hostPath} mapped directly, bypassing the runtime's GPU selection`);
+        }
+    }
+    for (const mount of container.mounts) {
+        if (mount.target.replace(/\/+$/, "") === "/var/run/nvidia-container-devices/all") {
+            problems.push("a mount at /var/run/nvidia-container-devices/all");
+        }
+    }
+    return problems;
+}
+
+export const containerGpusExplicit: ContainerRule = {
+    id: "GNH-CONTAINER-GPUS-EXPLICIT",
+    title: "GPUs are requested by explicit id, UUID or CDI name, never all",
+    severity: "high",
+    controls: [cis("5.17"), seed("GPU devices isolated")],
+    rationale: "A container that gets every GPU can read other tenants' GPU memory and starve their jobs. \"All GPUs\" has many spellings (--gpus all, device=all, count -1, nvidia.com/gpu=all, NVIDIA_VISIBLE_DEVICES=all, raw /dev/nvidia* devices, the volume-mount form); each one is caught.",
+    remediation: "Request GPUs by index or UUID (--gpus '\"device=0\"', deviceRequests[].deviceIds) or by CDI name (--device nvidia.com/gpu=0); do not set NVIDIA_VISIBLE_DEVICES=all or map /dev/nvidia* directly.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const problems = gpuProblems(container);
+        return problems.length > 0 ? fail(`${named(container)} asks for GPUs without naming them: ${problems.join("; ")}`) : pass;
+    },
+};
+
+/** Host paths that must never be writable from a container (a prefix match covers what is under them). */
+export const SENSITIVE_HOST_PATHS = [
+    "/", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root", "/sys", "/usr", "/bin", "/sbin",
+    "/var/lib/docker", "/var/lib/containerd", "/run/containerd", "/var/run/containerd",
+    "/var/run/docker.sock", "/run/docker.sock", "/var/run/cdi", "/run/cdi",
+];
+
+/** "/etc/./ssh/" -> "/etc/ssh"; "/var/run/x" -> "/run/x" is NOT applied: both spellings are listed. */
+export function normalizeHostPath(p: string): string {
+    const parts: string[] = [];
+    for (const part of p.split("/")) {
+        if (part === "" || part === ".") {
+            continue;
+        }
+        if (part === "..") {
+            parts.pop();
+        } else {
+            parts.push(part);
+        }
+    }
+    return `/${parts.join("/")}`;
+}
+
+function isUnder(path: string, root: string): boolean {
+    return root === "/" ? path === "/" : path === root || path.startsWith(`${root}/`);
+}
+
+export const containerSensitiveMounts: ContainerRule = {
+    id: "GNH-CONTAINER-SENSITIVE-MOUNTS",
+    title: "Sensitive host paths are mounted read-only, if at all",
+    severity: "critical",
+    controls: [cis("5.5"), seed("sensitive mounts read-only")],
+    rationale: "A writable bind of /etc, /, /usr, /proc, /sys or the container runtime's state lets a container rewrite the host: add a user, a cron job, an OCI hook, a toolkit config.toml.",
+    remediation: "Mount host paths read-only (:ro, readOnly: true), mount only the subdirectory the workload needs, or allow-list a path on purpose.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container, options }) => {
+        const allowed = (options?.writableHostPaths ?? []).map(normalizeHostPath);
+        const bad = container.mounts.filter((m) => m.type === "bind" && !m.readOnly && m.source !== undefined)
+            .map((m) => ({ ...m, source: normalizeHostPath(m.source as string) }))
+            .filter((m) => SENSITIVE_HOST_PATHS.some((root) => isUnder(m.source, root)))
+            .filter((m) => !allowed.some((a) => isUnder(m.source, a)));
+        return bad.length > 0
+            ? fail(`${named(container)} mounts ${bad.map((m) => `${m.source} (at ${m.target})`).join(", ")} read-write`)
+            : pass;
+    },
+};
+
+export const containerDockerSocket: ContainerRule = {
+    id: "GNH-CONTAINER-DOCKER-SOCKET",
+    title: "The Docker socket is not mounted into containers",
+    severity: "critical",
+    controls: [cis("5.31")],
+    rationale: "The Docker API is root on the host, read-only mount or not: a container holding the socket can start a privileged container.",
+    remediation: "Remove the docker.sock mount; give tooling that needs the API a narrowly scoped proxy instead.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const socket = container.mounts.find((m) => m.source !== undefined && /(^|\/)docker\.sock$/.test(normalizeHostPath(m.source)));
+        return socket ? fail(`${named(container)} mounts the Docker socket ${socket.source}`) : pass;
+    },
+};
+
+export const containerHostNamespaces: ContainerRule = {
+    id: "GNH-CONTAINER-HOST-NAMESPACES",
+    title: "No host network, PID, IPC, UTS or user namespace",
+    severity: "high",
+    controls: [cis("5.9"), cis("5.15"), cis("5.16"), cis("5.20"), cis("5.30")],
+    rationale: "Sharing a host namespace removes the isolation it provides: host network reaches every local service, host PID sees and signals every process, host IPC reads other workloads' shared memory (NCCL uses it).",
+    remediation: "Remove --network host, --pid host, --ipc host, --uts host and --userns host (networkMode, pidMode, ipcMode, usernsMode).",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const shared = (Object.entries(container.namespaces) as [string, string | undefined][])
+            .filter(([, mode]) => mode === "host").map(([ns]) => ns);
+        return shared.length > 0 ? fail(`${named(container)} shares the host's ${shared.join(", ")} namespace${shared.length > 1 ? "s" : ""}`) : pass;
+    },
+};
+
+const securityOpt = (c: ContainerSpec, key: string): string | undefined => {
+    for (const opt of c.securityOpts) {
+        const match = /^([a-z-]+)(?:[=:](.*))?$/.exec(opt.trim());
+        if (match && match[1] === key) {
+            return match[2] ?? "";
+        }
+    }
+    return undefined;
+};
+
+export const containerSeccomp: ContainerRule = {
+    id: "GNH-CONTAINER-SECCOMP",
+    title: "Seccomp is not disabled for a container",
+    severity: "high",
+    controls: [cis("5.21")],
+    rationale: "seccomp=unconfined lifts the syscall filter (the node's GPU profile) for this container: kernel attack surface such as io_uring and keyctl comes back.",
+    remediation: "Remove --security-opt seccomp=unconfined; if a workload needs a syscall, add it to a profile of its own.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => securityOpt(container, "seccomp") === "unconfined" ? fail(`${named(container)} runs with seccomp=unconfined`) : pass,
+};
+
+export const containerNoNewPrivileges: ContainerRule = {
+    id: "GNH-CONTAINER-NO-NEW-PRIVILEGES",
+    title: "Containers cannot gain privileges (no-new-privileges)",
+    severity: "medium",
+    controls: [cis("5.25")],
+    rationale: "Without no-new-privileges a setuid binary in the image raises a process back to root. A daemon-wide \"no-new-privileges\": true covers containers that do not set it.",
+    remediation: "Add --security-opt no-new-privileges=true (securityOpts), or rely on the hardened daemon's default.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container, daemon }) => {
+        const value = securityOpt(container, "no-new-privileges");
+        if (value === "false") {
+            return fail(`${named(container)} sets no-new-privileges=false`);
+        }
+        if (value === "" || value === "true" || daemon?.noNewPrivileges === true) {
+            return pass;
+        }
+        return fail(`${named(container)} does not set no-new-privileges${daemon === undefined ? "" : " and the daemon does not default it"}`);
+    },
+};
+
+export const containerMemoryLimit: ContainerRule = {
+    id: "GNH-CONTAINER-MEMORY-LIMIT",
+    title: "Containers have a memory limit",
+    severity: "medium",
+    controls: [cis("5.10")],
+    rationale: "Without a limit one job's host-memory leak (pinned buffers, data loaders) triggers the OOM killer on its neighbours or on dockerd.",
+    remediation: "Set --memory (memory, in MB for the Pulumi provider) to what the workload needs.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => container.memoryBytes !== undefined && container.memoryBytes > 0 ? pass : fail(`${named(container)} has no memory limit`),
+};
+
+export const containerPidsLimit: ContainerRule = {
+    id: "GNH-CONTAINER-PIDS-LIMIT",
+    title: "Containers have a PIDs limit",
+    severity: "low",
+    controls: [cis("5.28")],
+    rationale: "A fork bomb in one container exhausts the host's PIDs for everyone. The @pulumi/docker Container has no pids-limit input, so this is judged on live containers only.",
+    remediation: "Run with --pids-limit N (for example 4096).",
+    enforcement: "advisory",
+    checkedAt: ["audit"],
+    evaluate: ({ container }) => {
+        if (container.pidsLimit === undefined && container.source === "inputs") {
+            return notApplicable("the Pulumi docker provider cannot set a pids limit");
+        }
+        return container.pidsLimit !== undefined && container.pidsLimit > 0 ? pass : fail(`${named(container)} has no PIDs limit`);
+    },
+};
+
+export const MAX_RESTART_RETRIES = 5;
+
+export const containerRestartPolicy: ContainerRule = {
+    id: "GNH-CONTAINER-RESTART-POLICY",
+    title: "Restart policy is bounded (on-failure, at most 5 retries)",
+    severity: "low",
+    controls: [cis("5.14")],
+    rationale: "always and unless-stopped restart a crashing or compromised container forever, hiding the failure and repeating whatever it does at start.",
+    remediation: `Use --restart on-failure:${MAX_RESTART_RETRIES} (restart: "on-failure", maxRetryCount: ${MAX_RESTART_RETRIES}) or no restart policy.`,
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const { name, maxRetries } = container.restart;
+        if (name === "" || name === "no") {
+            return pass;
+        }
+        if (name === "on-failure") {
+            return maxRetries > 0 && maxRetries <= MAX_RESTART_RETRIES
+                ? pass
+                : fail(`${named(container)} restarts on failure ${maxRetries > 0 ? `up to ${maxRetries} times` : "without a retry limit"} (at most ${MAX_RESTART_RETRIES})`);
+        }
+        return fail(`${named(container)} has restart policy "${name}"`);
+    },
+};
+
+export const containerReadOnlyRootfs: ContainerRule = {
+    id: "GNH-CONTAINER-READ-ONLY-ROOTFS",
+    title: "The root filesystem is read-only",
+    severity: "low",
+    controls: [cis("5.12")],
+    rationale: "A read-only root filesystem stops an intruder from dropping tools or changing the image's binaries; write only to volumes and tmpfs.",
+    remediation: "Run with --read-only (readOnly: true) and mount tmpfs or volumes where the workload writes.",
+    enforcement: "advisory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => container.readOnlyRootfs ? pass : fail(`${named(container)} has a writable root filesystem`),
+};
+
+export function normalizeCapability(cap: string): string {
+    return cap.trim().toUpperCase().replace(/^CAP_/, "");
+}
+
+export const containerRules: readonly ContainerRule[] = [
+    containerPrivileged,
+    containerCapabilities,
+    containerNonRoot,
+    containerGpusExplicit,
+    containerSensitiveMounts,
+    containerDockerSocket,
+    containerHostNamespaces,
+    containerSeccomp,
+    containerNoNewPrivileges,
+    containerMemoryLimit,
+    containerPidsLimit,
+    containerRestartPolicy,
+    containerReadOnlyRootfs,
+];
+
+export function evaluateContainer(facts: ContainerFacts): { rule: ContainerRule; verdict: Verdict }[] {
+    return containerRules.map((rule) => ({ rule, verdict: rule.evaluate(facts) }));
+}

@@ -1,0 +1,289 @@
+// Facts that only a live host has: the runc and Docker engine it really runs, the runtimes that
+// `docker info` reports, the seccomp profile on disk, and the owner and mode of the files CIS
+// section 3 names. Judged by the live audit only (checkedAt: audit).
+import { compareVersions } from "../lib/toolkitConfig";
+import { fail, notApplicable, pass, Rule, Verdict } from "./rule";
+
+export interface PackageVersion {
+    /** The version string as installed ("1.1.15+ds1-2+deb13u1" from dpkg; "1.1.15" from runc --version). */
+    readonly version: string;
+    /** "dpkg" when a distribution package, "binary" when read from the binary itself. */
+    readonly from: "dpkg" | "binary";
+    /** The distribution ("debian", "ubuntu") when from dpkg. */
+    readonly distro?: string;
+}
+
+export interface FileStat {
+    readonly path: string;
+    /** undefined when the file does not exist. */
+    readonly owner?: string;
+    readonly group?: string;
+    /** Octal permission bits as stat prints them ("644"). */
+    readonly mode?: string;
+}
+
+export interface HostFacts {
+    readonly runc?: PackageVersion;
+    readonly engine?: PackageVersion;
+    /** `docker info` runtimes: name -> path. */
+    readonly runtimes?: Readonly<Record<string, string>>;
+    readonly defaultRuntime?: string;
+    /** The daemon-wide seccomp profile: its path and sha256; sha256 undefined = file missing. */
+    readonly seccomp?: { readonly path: string; readonly sha256?: string };
+    readonly files?: readonly FileStat[];
+    readonly options?: LiveRuleOptions;
+}
+
+export interface LiveRuleOptions {
+    /** sha256 values of the profiles this fleet deploys; empty = the profile is not judged. */
+    readonly seccompSha256?: readonly string[];
+}
+
+export type LiveRule = Rule<HostFacts>;
+
+const cis = (id: string) => ({ framework: "CIS Docker Benchmark 1.6" as const, id });
+const seed = (id: string) => ({ framework: "seed checklist" as const, id });
+
+export interface RuntimeAdvisory {
+    readonly cves: readonly string[];
+    /** Upstream versions below this are affected ... */
+    readonly fixedIn: string;
+    /** ... unless they are in a maintained branch at or above its fix: [branch prefix, fixed]. */
+    readonly branchFixes?: readonly (readonly [string, string])[];
+    /** Branches that received no fix at all. */
+    readonly unpatchedBranches?: readonly string[];
+    /** Distribution package versions known to carry the fix: distro -> release suffix -> version. */
+    readonly distroFixed?: Readonly<Record<string, readonly string[]>>;
+    readonly mitigation?: string;
+}
+
+/** runc advisories (shared hardening facts). Docker < 18.09.2 ships a runc affected by CVE-2019-5736. */
+export const RUNC_ADVISORIES: readonly RuntimeAdvisory[] = [
+    { cves: ["CVE-2019-5736"], fixedIn: "1.0.0-rc7" },
+    { cves: ["CVE-2024-21626"], fixedIn: "1.1.12" },
+    {
+        cves: ["CVE-2025-31133", "CVE-2025-52565", "CVE-2025-52881"],
+        fixedIn: "1.4.0-rc.3",
+        branchFixes: [["1.2.", "1.2.8"], ["1.3.", "1.3.3"]],
+        unpatchedBranches: ["1.1."],
+        mitigation: "user namespaces, non-root containers and no-new-privileges",
+    },
+];
+
+export const ENGINE_ADVISORIES: readonly RuntimeAdvisory[] = [
+    { cves: ["CVE-2019-5736"], fixedIn: "18.09.2" },
+];
+
+/** "1.1.15+ds1-2+deb13u1" -> "1.1.15"; "1:20.10.5+dfsg1-1" -> "20.10.5"; "1.0.0~rc93" -> "1.0.0-rc93". */
+export function upstreamOf(version: string): string {
+    return version.replace(/^\d+:/, "").replace(/-[^-]*$/, "").replace(/\+.*$/, "").replace(/~/g, "-");
+}
+
+/** Semver-like order: a pre-release ("1.4.0-rc.3", "1.0.0-rc93") sorts before its release. */
+export function compareUpstream(a: string, b: string): number {
+    const split = (v: string) => {
+        const dash = v.indexOf("-");
+        return dash < 0 ? [v, ""] : [v.slice(0, dash), v.slice(dash + 1)];
+    };
+    const [baseA, preA] = split(a);
+    const [baseB, preB] = split(b);
+    const base = compareVersions(baseA, baseB);
+    if (base !== 0) {
+        return base;
+    }
+    if (preA === "" || preB === "") {
+        return preA === preB ? 0 : preA === "" ? 1 : -1;
+    }
+    const num = (p: string) => p.replace(/^rc\.?/, "");
+    return compareVersions(num(preA), num(preB));
+}
+
+function affected(advisory: RuntimeAdvisory, upstream: string): boolean {
+    for (const [branch, fixed] of advisory.branchFixes ?? []) {
+        if (upstream.startsWith(branch)) {
+            return compareUpstream(upstream, fixed) < 0;
+        }
+    }
+    return compareUpstream(upstream, advisory.fixedIn) < 0;
+}
+
+/**
+ * Judge a runtime version against an advisory table. A distribution package may carry a fix under
+ * an old upstream version (Debian and Ubuntu backport): such a package is a finding only when the
+ * table knows the distribution's fixed version; otherwise it is reported as "unverified", and the
+ * caller decides how loud that is.
+ */
+export function judgeVersion(pkg: PackageVersion, table: readonly RuntimeAdvisory[]):
+    { affected: string[]; unverified: string[] } {
+    const upstream = pkg.from === "dpkg" ? upstreamOf(pkg.version) : pkg.version.replace(/^v/, "");
+    const result = { affected: [] as string[], unverified: [] as string[] };
+    for (const advisory of table) {
+        if (!affected(advisory, upstream)) {
+            continue;
+        }
+        const describe = `${advisory.cves.join(", ")} (upstream fix ${[advisory.fixedIn, ...(advisory.branchFixes ?? []).map(([, f]) => f)].join(" / ")}${advisory.mitigation ? `; mitigation: ${advisory.mitigation}` : ""})`;
+        if (pkg.from === "binary") {
+            result.affected.push(describe);
+            continue;
+        }
+        const known = advisory.distroFixed?.[pkg.distro ?? ""];
+        if (known !== undefined && known.some((fixed) => sameRelease(fixed, pkg.version))) {
+            const fixed = known.find((f) => sameRelease(f, pkg.version)) as string;
+            if (compareDebian(pkg.version, fixed) < 0) {
+                result.affected.push(`${describe}, fixed in ${pkg.distro} ${fixed}`);
+            }
+            continue;
+        }
+        result.unverified.push(describe);
+    }
+    return result;
+}
+
+/** Same distribution release: the same upstream version (backports keep it). */
+function sameRelease(fixed: string, installed: string): boolean {
+    return upstreamOf(fixed) === upstreamOf(installed);
+}
+
+/** A simplified dpkg comparison: good enough for versions that share the upstream part. */
+function compareDebian(a: string, b: string): number {
+    return compareVersions(a.replace(/[~+]/g, "."), b.replace(/[~+]/g, "."));
+}
+
+function versionRule(id: string, component: "runc" | "engine", label: string, title: string, table: readonly RuntimeAdvisory[]): LiveRule {
+    return {
+        id,
+        title,
+        severity: "high",
+        controls: [seed(`${component} version patched`)],
+        rationale: `Container escapes through ${label} (${table.flatMap((a) => a.cves).join(", ")}) bypass every container setting. Distributions backport fixes under old upstream version numbers, so a Debian or Ubuntu package is judged against the distribution's fixed version where it is known, and otherwise reported as advice to check the distribution's security tracker.`,
+        remediation: `Upgrade ${label} (apt-get install --only-upgrade ${component === "runc" ? "runc" : "docker.io or docker-ce"}); check the distribution's security tracker for the CVEs named.`,
+        enforcement: "advisory",
+        checkedAt: ["audit"],
+        evaluate: (facts: HostFacts): Verdict => {
+            const pkg = facts[component];
+            if (pkg === undefined) {
+                return notApplicable(`the ${label} version is not known`);
+            }
+            const { affected: bad, unverified } = judgeVersion(pkg, table);
+            if (bad.length > 0) {
+                return fail(`${label} ${pkg.version} is affected by ${bad.join("; ")}`);
+            }
+            if (unverified.length > 0) {
+                return fail(`${label} ${pkg.version} is a ${pkg.distro ?? "distribution"} package of an upstream version affected by ${unverified.join("; ")}; whether ${pkg.distro ?? "the distribution"} backported the fix is not known here: check its security tracker`);
+            }
+            return pass;
+        },
+    };
+}
+
+export const runtimeRuncVersion = versionRule("GNH-RUNTIME-RUNC-ADVISORIES", "runc", "runc", "runc has the fixes for known container escapes", RUNC_ADVISORIES);
+export const runtimeEngineVersion = versionRule("GNH-RUNTIME-ENGINE-ADVISORIES", "engine", "the Docker engine", "The Docker engine has the fixes for known container escapes", ENGINE_ADVISORIES);
+
+export const runtimeNvidiaRegistered: LiveRule = {
+    id: "GNH-RUNTIME-NVIDIA-REGISTERED",
+    title: "dockerd runs the nvidia runtime from an absolute path",
+    severity: "medium",
+    controls: [seed("runtime parameters as expected")],
+    rationale: "What daemon.json says and what dockerd loaded can differ (a daemon not reloaded, a drop-in flag). `docker info` is what runs: the nvidia runtime must be there, by absolute path.",
+    remediation: "Apply daemon.json (HardenedDockerDaemon) and reload dockerd; check `docker info --format '{{json .Runtimes}}'`.",
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => {
+        if (facts.runtimes === undefined) {
+            return notApplicable("docker info is not known");
+        }
+        const path = facts.runtimes.nvidia;
+        if (path === undefined) {
+            return fail(`dockerd has no nvidia runtime (runtimes: ${Object.keys(facts.runtimes).join(", ") || "none"})`);
+        }
+        return path.startsWith("/") ? pass : fail(`dockerd runs the nvidia runtime as ${JSON.stringify(path)}, looked up on its PATH`);
+    },
+};
+
+export const runtimeSeccompProfile: LiveRule = {
+    id: "GNH-RUNTIME-SECCOMP-PROFILE",
+    title: "The daemon's seccomp profile on disk is the one the fleet deploys",
+    severity: "high",
+    controls: [cis("2.17"), seed("seccomp profile")],
+    rationale: "daemon.json names a file; whoever can replace that file sets the syscall filter of every new container. Its sha256 must be one the fleet deploys.",
+    remediation: "Re-apply SeccompProfile (npm run pulumi -- up --refresh), then find out who changed the file.",
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => {
+        const expected = facts.options?.seccompSha256 ?? [];
+        if (facts.seccomp === undefined) {
+            return notApplicable("no daemon-wide seccomp profile is configured (GNH-DAEMON-SECCOMP-PROFILE judges that)");
+        }
+        if (facts.seccomp.sha256 === undefined) {
+            return fail(`the seccomp profile ${facts.seccomp.path} named in daemon.json does not exist`);
+        }
+        if (expected.length === 0) {
+            return notApplicable("no expected profile hash is configured (--seccomp-sha256, or run `npm run setup` so that the deployed profile can be rendered)");
+        }
+        return expected.includes(facts.seccomp.sha256)
+            ? pass
+            : fail(`the seccomp profile ${facts.seccomp.path} has sha256 ${facts.seccomp.sha256}, not the deployed profile's ${expected.join(" or ")}`);
+    },
+};
+
+/** CIS section 3 (and the toolkit's root-hook inputs): owner, group and the most permissive mode. */
+export const FILE_EXPECTATIONS: readonly { readonly paths: readonly string[]; readonly owner: string; readonly group: string; readonly mode: string; readonly control: string }[] = [
+    { paths: ["/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service"], owner: "root", group: "root", mode: "644", control: "3.1-3.2" },
+    { paths: ["/lib/systemd/system/docker.socket", "/usr/lib/systemd/system/docker.socket", "/etc/systemd/system/docker.socket"], owner: "root", group: "root", mode: "644", control: "3.3-3.4" },
+    { paths: ["/etc/docker"], owner: "root", group: "root", mode: "755", control: "3.5-3.6" },
+    { paths: ["/var/run/docker.sock"], owner: "root", group: "docker", mode: "660", control: "3.15-3.16" },
+    { paths: ["/etc/docker/daemon.json"], owner: "root", group: "root", mode: "644", control: "3.17-3.18" },
+    { paths: ["/etc/default/docker"], owner: "root", group: "root", mode: "644", control: "3.19-3.20" },
+    { paths: ["/run/containerd/containerd.sock"], owner: "root", group: "root", mode: "660", control: "3.23-3.24" },
+    { paths: ["/etc/docker/seccomp.json"], owner: "root", group: "root", mode: "644", control: "3.x seccomp profile" },
+    { paths: ["/etc/nvidia-container-runtime/config.toml"], owner: "root", group: "root", mode: "644", control: "toolkit config.toml" },
+    { paths: ["/etc/cdi", "/var/run/cdi"], owner: "root", group: "root", mode: "755", control: "CDI spec directories" },
+];
+
+export const FILES_TO_STAT: readonly string[] = FILE_EXPECTATIONS.flatMap((e) => e.paths);
+
+/** True when `actual` grants no permission bit that `allowed` does not ("606" is not within "644"). */
+export function modeWithin(actual: string, allowed: string): boolean {
+    const a = parseInt(actual, 8);
+    const b = parseInt(allowed, 8);
+    return !Number.isNaN(a) && (a & ~b & 0o7777) === 0;
+}
+
+export const runtimeFilePermissions: LiveRule = {
+    id: "GNH-RUNTIME-FILE-PERMISSIONS",
+    title: "Docker, containerd and toolkit files have CIS owners and modes",
+    severity: "high",
+    controls: [cis("3.1-3.24"), seed("toolkit config.toml and CDI specs writable by root only")],
+    rationale: "Whoever can write docker.service, daemon.json, the seccomp profile, config.toml or a CDI spec decides what runs as root for every container; a group-writable docker.sock is root for that group.",
+    remediation: "chown and chmod each file listed to the owner and mode shown (modes are maxima: 600 is fine where 644 is allowed).",
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => {
+        if (facts.files === undefined) {
+            return notApplicable("file modes are not known");
+        }
+        const problems: string[] = [];
+        for (const expectation of FILE_EXPECTATIONS) {
+            for (const path of expectation.paths) {
+                const stat = facts.files.find((f) => f.path === path);
+                if (stat === undefined || stat.mode === undefined) {
+                    continue; // absent files are not a finding here
+                }
+                const owner = `${stat.owner}:${stat.group}`;
+                const wanted = `${expectation.owner}:${expectation.group}`;
+                if (owner !== wanted || !modeWithin(stat.mode, expectation.mode)) {
+                    problems.push(`${path} is ${owner} ${stat.mode}, expected ${wanted} ${expectation.mode} or stricter (CIS ${expectation.control})`);
+                }
+            }
+        }
+        return problems.length > 0 ? fail(problems.join("; ")) : pass;
+    },
+};
+
+export const liveRules: readonly LiveRule[] = [
+    runtimeRuncVersion,
+    runtimeEngineVersion,
+    runtimeNvidiaRegistered,
+    runtimeSeccompProfile,
+    runtimeFilePermissions,
+];

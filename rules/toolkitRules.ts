@@ -1,0 +1,303 @@
+// NVIDIA Container Toolkit and its apt source: the version against NVIDIA's security bulletins,
+// the security-relevant keys of config.toml, and how the repository is trusted. The policy pack
+// builds these facts from gnh:host:NvidiaToolkit inputs, the live audit from dpkg, config.toml,
+// the apt source files and the keyrings they name.
+import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, NVIDIA_KEY_FINGERPRINT, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { fail, notApplicable, pass, Rule, Verdict } from "./rule";
+
+export interface AptSourceFact {
+    /** Where the line is: a file path (audit) or a resource name (preview). */
+    readonly origin: string;
+    /** The repository URI ("https://nvidia.github.io/libnvidia-container/stable/deb/amd64"). */
+    readonly uri: string;
+    /** The signed-by option: a keyring path or inline fingerprints; undefined = none. */
+    readonly signedBy?: string;
+    /**
+     * Primary key fingerprints that the source trusts: those in the signed-by keyring (audit) or
+     * the one the resource pins (preview). undefined = not known.
+     */
+    readonly fingerprints?: readonly string[];
+}
+
+export interface ToolkitFacts {
+    readonly toolkit?: {
+        /** Upstream or Debian version ("1.17.8" or "1.17.8-1"). */
+        readonly version?: string;
+        /** Installed versions of the four packages (audit only); null = not installed. */
+        readonly packages?: Readonly<Record<string, string | null>>;
+        /** config.toml keys by dotted path; a key absent here has NVIDIA's default. */
+        readonly runtimeConfig?: Readonly<Record<string, string | boolean>>;
+    };
+    readonly aptSources?: readonly AptSourceFact[];
+    readonly options?: ToolkitRuleOptions;
+}
+
+export interface ToolkitRuleOptions {
+    /** Primary fingerprints trusted besides NVIDIA's (an internal mirror's key). */
+    readonly trustedFingerprints?: readonly string[];
+    /** Hosts that may serve apt over plain http (an internal mirror on its own network). */
+    readonly httpAllowedHosts?: readonly string[];
+}
+
+export type ToolkitRule = Rule<ToolkitFacts>;
+
+const nvidia = (id: string) => ({ framework: "NVIDIA security bulletin" as const, id });
+const seed = (id: string) => ({ framework: "seed checklist" as const, id });
+
+export interface ToolkitAdvisory {
+    readonly cves: readonly string[];
+    /** First fixed upstream version. */
+    readonly fixedIn: string;
+    readonly mitigation?: string;
+}
+
+/** NVIDIA Container Toolkit advisories (docs: shared hardening facts, NVIDIA bulletins). */
+export const TOOLKIT_ADVISORIES: readonly ToolkitAdvisory[] = [
+    { cves: ["CVE-2024-0132", "CVE-2024-0133"], fixedIn: "1.16.2", mitigation: "CDI mode is reported unaffected" },
+    { cves: ["CVE-2024-0135", "CVE-2024-0136", "CVE-2024-0137"], fixedIn: "1.17.3", mitigation: 'keep nvidia-container-cli.ldconfig = "@/sbin/ldconfig"' },
+    { cves: ["CVE-2025-23359"], fixedIn: "1.17.4" },
+    { cves: ["CVE-2025-23266", "CVE-2025-23267"], fixedIn: CUDA_COMPAT_HOOK_FIXED_IN, mitigation: "features.disable-cuda-compat-lib-hook = true and regenerated CDI specs" },
+];
+
+/** The advisories that affect this toolkit version, oldest first. */
+export function toolkitAdvisoriesFor(version: string): ToolkitAdvisory[] {
+    return TOOLKIT_ADVISORIES.filter((a) => compareVersions(upstreamVersion(version), a.fixedIn) < 0);
+}
+
+/** "1.17.8-1" -> "1.17.8": Debian revision dropped for comparison with upstream fix versions. */
+export function upstreamVersion(version: string): string {
+    return version.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+}
+
+function onToolkit(check: (toolkit: NonNullable<ToolkitFacts["toolkit"]>) => Verdict) {
+    return (facts: ToolkitFacts): Verdict =>
+        facts.toolkit === undefined ? notApplicable("the NVIDIA Container Toolkit is not installed or not known") : check(facts.toolkit);
+}
+
+export const toolkitAdvisories: ToolkitRule = {
+    id: "GNH-TOOLKIT-ADVISORIES",
+    title: "The NVIDIA Container Toolkit has every security fix",
+    severity: "critical",
+    controls: TOOLKIT_ADVISORIES.flatMap((a) => a.cves.map(nvidia)),
+    rationale: "Toolkit versions before 1.17.8 let a malicious image escape to the host (CVE-2024-0132, CVE-2025-23266 \"NVIDIAScape\" and others): the hooks run as root on the host.",
+    remediation: `Upgrade the four toolkit packages together to ${CUDA_COMPAT_HOOK_FIXED_IN} or later (NvidiaContainerToolkit version), and regenerate CDI specs.`,
+    links: ["https://nvidia.custhelp.com/app/answers/detail/a_id/5659"],
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onToolkit((toolkit) => {
+        if (toolkit.version === undefined) {
+            return notApplicable("the toolkit version is not known");
+        }
+        const open = toolkitAdvisoriesFor(toolkit.version);
+        if (open.length === 0) {
+            return pass;
+        }
+        const text = open.map((a) => `${a.cves.join(", ")} (fixed in ${a.fixedIn}${a.mitigation ? `; mitigation: ${a.mitigation}` : ""})`).join("; ");
+        return fail(`toolkit ${toolkit.version} is affected by ${text}`);
+    }),
+};
+
+export const toolkitPackagesMatch: ToolkitRule = {
+    id: "GNH-TOOLKIT-PACKAGES-MATCH",
+    title: "The four toolkit packages are installed at one version",
+    severity: "medium",
+    controls: [seed("toolkit pinned")],
+    rationale: "nvidia-container-toolkit, -base, libnvidia-container-tools and libnvidia-container1 move together (1.18+ requires an exact match); a partial upgrade leaves an old, vulnerable library behind a new version number.",
+    remediation: `Install ${TOOLKIT_PACKAGES.join(", ")} at the same version and hold them (apt-mark hold).`,
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: onToolkit((toolkit) => {
+        if (toolkit.packages === undefined) {
+            return notApplicable("package versions are known on a live host only");
+        }
+        const versions = TOOLKIT_PACKAGES.map((p) => [p, toolkit.packages?.[p] ?? null] as const);
+        const missing = versions.filter(([, v]) => v === null).map(([p]) => p);
+        const distinct = new Set(versions.filter(([, v]) => v !== null).map(([, v]) => v));
+        if (missing.length > 0 || distinct.size > 1) {
+            return fail(`toolkit packages differ: ${versions.map(([p, v]) => `${p} ${v ?? "not installed"}`).join(", ")}`);
+        }
+        return pass;
+    }),
+};
+
+const configValue = (toolkit: NonNullable<ToolkitFacts["toolkit"]>, key: string, nvidiaDefault: string | boolean) =>
+    toolkit.runtimeConfig === undefined ? undefined : (toolkit.runtimeConfig[key] ?? nvidiaDefault);
+
+export const toolkitLdconfig: ToolkitRule = {
+    id: "GNH-TOOLKIT-LDCONFIG",
+    title: "ldconfig is the host's (config.toml ldconfig starts with @)",
+    severity: "high",
+    controls: [nvidia("CVE-2024-0136"), nvidia("CVE-2024-0137")],
+    rationale: "Without the leading @ the toolkit runs an ldconfig found inside the container's filesystem, as root on the host.",
+    remediation: 'Set nvidia-container-cli.ldconfig = "@/sbin/ldconfig" in /etc/nvidia-container-runtime/config.toml.',
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onToolkit((toolkit) => {
+        const value = configValue(toolkit, "nvidia-container-cli.ldconfig", "@/sbin/ldconfig");
+        if (value === undefined) {
+            return notApplicable("config.toml is not known");
+        }
+        return typeof value === "string" && value.startsWith("@")
+            ? pass
+            : fail(`config.toml nvidia-container-cli.ldconfig is ${JSON.stringify(value)}; it must start with "@"`);
+    }),
+};
+
+export const toolkitCompatHook: ToolkitRule = {
+    id: "GNH-TOOLKIT-COMPAT-HOOK",
+    title: `The CUDA compat-lib hook is disabled on toolkits older than ${CUDA_COMPAT_HOOK_FIXED_IN}`,
+    severity: "critical",
+    controls: [nvidia("CVE-2025-23266"), nvidia("CVE-2025-23267")],
+    rationale: "The enable-cuda-compat hook of older toolkits can be steered by an image (LD_PRELOAD) into running attacker code as root on the host (NVIDIAScape).",
+    remediation: `Upgrade to ${CUDA_COMPAT_HOOK_FIXED_IN}+; until then set features.disable-cuda-compat-lib-hook = true in config.toml.`,
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onToolkit((toolkit) => {
+        if (toolkit.version === undefined) {
+            return notApplicable("the toolkit version is not known");
+        }
+        if (compareVersions(upstreamVersion(toolkit.version), CUDA_COMPAT_HOOK_FIXED_IN) >= 0) {
+            return pass;
+        }
+        const value = configValue(toolkit, "features.disable-cuda-compat-lib-hook", false);
+        if (value === undefined) {
+            return notApplicable("config.toml is not known");
+        }
+        return value === true ? pass : fail(`toolkit ${toolkit.version} is older than ${CUDA_COMPAT_HOOK_FIXED_IN} and config.toml features.disable-cuda-compat-lib-hook is ${JSON.stringify(value)}, not true (CVE-2025-23266)`);
+    }),
+};
+
+export const toolkitEnvvarUnprivileged: ToolkitRule = {
+    id: "GNH-TOOLKIT-ENVVAR-UNPRIVILEGED",
+    title: "Unprivileged containers cannot pick GPUs through NVIDIA_VISIBLE_DEVICES",
+    severity: "high",
+    controls: [seed("GPU devices isolated")],
+    rationale: "With accept-nvidia-visible-devices-envvar-when-unprivileged = true (NVIDIA's default) any image that sets NVIDIA_VISIBLE_DEVICES=all gets every GPU, whatever the scheduler or the container spec asked for. Mandatory: GPU isolation depends on it; a node that must keep it (docker --gpus without CDI) opts out in the open with a waiver.",
+    remediation: "Set accept-nvidia-visible-devices-envvar-when-unprivileged = false and accept-nvidia-visible-devices-as-volume-mounts = true in config.toml; select GPUs with CDI names (--device nvidia.com/gpu=0).",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onToolkit((toolkit) => {
+        const value = configValue(toolkit, "accept-nvidia-visible-devices-envvar-when-unprivileged", true);
+        if (value === undefined) {
+            return notApplicable("config.toml is not known");
+        }
+        return value === false ? pass : fail(`config.toml accept-nvidia-visible-devices-envvar-when-unprivileged is ${JSON.stringify(value)}${toolkit.runtimeConfig?.["accept-nvidia-visible-devices-envvar-when-unprivileged"] === undefined ? " (NVIDIA's default)" : ""}; it must be false`);
+    }),
+};
+
+export const toolkitContainerLibs: ToolkitRule = {
+    id: "GNH-TOOLKIT-CONTAINER-LIBS",
+    title: "The toolkit never takes ldconfig or CUDA compat libraries from the container",
+    severity: "high",
+    controls: [seed("toolkit config")],
+    rationale: "features.allow-ldconfig-from-container and allow-cuda-compat-libs-from-container let an image choose what the root hooks run or load.",
+    remediation: "Remove features.allow-ldconfig-from-container and features.allow-cuda-compat-libs-from-container from config.toml (or set them false).",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onToolkit((toolkit) => {
+        if (toolkit.runtimeConfig === undefined) {
+            return notApplicable("config.toml is not known");
+        }
+        const on = ["features.allow-ldconfig-from-container", "features.allow-cuda-compat-libs-from-container"].filter((k) => toolkit.runtimeConfig?.[k] === true);
+        return on.length > 0 ? fail(`config.toml sets ${on.map((k) => `${k} = true`).join(", ")}`) : pass;
+    }),
+};
+
+function onSources(check: (source: AptSourceFact, options: ToolkitRuleOptions) => string | undefined) {
+    return (facts: ToolkitFacts): Verdict => {
+        if (facts.aptSources === undefined) {
+            return notApplicable("the apt sources are not known");
+        }
+        const problems = facts.aptSources.map((s) => check(s, facts.options ?? {})).filter((p): p is string => p !== undefined);
+        return problems.length > 0 ? fail(problems.join("; ")) : pass;
+    };
+}
+
+export const aptSignedBy: ToolkitRule = {
+    id: "GNH-APT-SIGNED-BY",
+    title: "Every third-party apt source is signed-by its own keyring",
+    severity: "high",
+    controls: [seed("repository key pinned")],
+    rationale: "A source without signed-by accepts any key in apt's global trust store: whoever controls any trusted key can serve you a toolkit package.",
+    remediation: "Add [signed-by=/usr/share/keyrings/<vendor>-keyring.gpg] to the deb line (Signed-By: in .sources files), with only that vendor's key in the keyring.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onSources((s) => (s.signedBy === undefined || s.signedBy.trim() === "" ? `${s.origin}: ${s.uri} has no signed-by` : undefined)),
+};
+
+export const aptPinnedFingerprint: ToolkitRule = {
+    id: "GNH-APT-PINNED-FINGERPRINT",
+    title: "An apt source trusts only pinned key fingerprints",
+    severity: "high",
+    controls: [seed("repository key pinned")],
+    rationale: "A keyring fetched from a URL without checking its fingerprint trusts whoever answered that URL; a keyring with extra keys trusts them too.",
+    remediation: `Pin the repository key's primary fingerprint (NVIDIA's is ${NVIDIA_KEY_FINGERPRINT}; an internal mirror's goes in the fleet file's mirror.fingerprint) and keep only that key in the signed-by keyring.`,
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onSources((s, options) => {
+        if (s.signedBy === undefined) {
+            return undefined; // GNH-APT-SIGNED-BY reports it
+        }
+        const trusted = new Set([NVIDIA_KEY_FINGERPRINT, ...(options.trustedFingerprints ?? [])].map(normalizeFingerprint));
+        if (s.fingerprints === undefined || s.fingerprints.length === 0) {
+            return `${s.origin}: ${s.uri} is signed by ${s.signedBy}, which holds no key with a pinned fingerprint`;
+        }
+        const unknown = s.fingerprints.map(normalizeFingerprint).filter((f) => !trusted.has(f));
+        return unknown.length > 0 ? `${s.origin}: ${s.uri} trusts key${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}, not pinned` : undefined;
+    }),
+};
+
+export function normalizeFingerprint(fpr: string): string {
+    return fpr.replace(/\s+/g, "").toUpperCase();
+}
+
+/**
+ * Is this host reachable only on a private network? IP literals in private, loopback or
+ * link-local ranges, single-label names ("gnh-mirror") and the .local/.internal/.lan/.home.arpa
+ * suffixes. Public otherwise.
+ */
+export function isPrivateHost(host: string): boolean {
+    const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) {
+        const [a, b] = h.split(".").map(Number);
+        return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+    }
+    if (h.includes(":")) {
+        return h === "::1" || /^f[cd]/.test(h) || h.startsWith("fe80");
+    }
+    return !h.includes(".") || /\.(local|internal|lan|home\.arpa)$/.test(h) || h === "localhost";
+}
+
+export const aptHttps: ToolkitRule = {
+    id: "GNH-APT-HTTPS",
+    title: "Public apt sources are served over https",
+    severity: "medium",
+    controls: [seed("repository over https")],
+    rationale: "Signatures protect the packages, but plain http shows everyone on the path which packages and versions a GPU fleet installs and lets them hold back updates (freeze attacks). Hosts on a private network (an air-gapped mirror) may use http; list others in the allow-list.",
+    remediation: "Use the https:// URL of the repository (NVIDIA's is https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH)), or allow-list an internal mirror's host.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: onSources((s, options) => {
+        const match = /^http:\/\/([^/:]+|\[[^\]]+\])/.exec(s.uri);
+        if (!match) {
+            return undefined;
+        }
+        const host = match[1];
+        if (isPrivateHost(host) || (options.httpAllowedHosts ?? []).map((x) => x.toLowerCase()).includes(host.toLowerCase())) {
+            return undefined;
+        }
+        return `${s.origin}: ${s.uri} is plain http to public host ${host}`;
+    }),
+};
+
+export const toolkitRules: readonly ToolkitRule[] = [
+    toolkitAdvisories,
+    toolkitPackagesMatch,
+    toolkitLdconfig,
+    toolkitCompatHook,
+    toolkitEnvvarUnprivileged,
+    toolkitContainerLibs,
+    aptSignedBy,
+    aptPinnedFingerprint,
+    aptHttps,
+];

@@ -1,0 +1,240 @@
+// Container rules: each rule passes on a hardened container and fails on one weakened field; the
+// "all GPUs" spellings are table-driven; and the policy adapter (Container inputs) and the audit
+// adapter (docker inspect) give the same failing rule ids for the same container (parity).
+import { describe, expect, it } from "vitest";
+import { containerSpecFromInspect, DockerInspect } from "../../audit/inspect";
+import { ContainerInputs, containerSpecFromInputs, parseGpus } from "../../policies/containerPolicies";
+import { ContainerFacts, containerRules, ContainerSpec } from "../../rules/containerRules";
+
+/** A container that satisfies every container rule, as Pulumi inputs. */
+const hardenedInputs: ContainerInputs = {
+    name: "trainer",
+    image: "registry.lab/cuda@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+    privileged: false,
+    capabilities: { drops: ["ALL"] },
+    user: "1000:1000",
+    envs: ["NVIDIA_VISIBLE_DEVICES=void", "HOME=/tmp"],
+    runtime: "runc",
+    deviceRequests: [{ driver: "nvidia", deviceIds: ["0"], capabilities: ["gpu"] } as never],
+    mounts: [{ type: "bind", source: "/data/datasets", target: "/data", readOnly: true }],
+    networkMode: "bridge",
+    securityOpts: ["no-new-privileges=true"],
+    memory: 8192,
+    restart: "on-failure",
+    maxRetryCount: 5,
+    readOnly: true,
+};
+
+/** The same container as `docker inspect` shows it. */
+const hardenedInspect: DockerInspect = {
+    Id: "4f1c0a5e9b7d",
+    Name: "/trainer",
+    Config: { User: "1000:1000", Env: ["NVIDIA_VISIBLE_DEVICES=void", "HOME=/tmp", "PATH=/usr/bin"], Image: hardenedInputs.image },
+    HostConfig: {
+        Privileged: false,
+        CapAdd: null,
+        CapDrop: ["ALL"],
+        Runtime: "runc",
+        DeviceRequests: [{ Driver: "nvidia", Count: 0, DeviceIDs: ["0"] }],
+        Devices: [],
+        NetworkMode: "bridge",
+        PidMode: "",
+        IpcMode: "private",
+        UTSMode: "",
+        UsernsMode: "",
+        SecurityOpt: ["no-new-privileges=true"],
+        Memory: 8192 * 1024 * 1024,
+        PidsLimit: 4096,
+        RestartPolicy: { Name: "on-failure", MaximumRetryCount: 5 },
+        ReadonlyRootfs: true,
+    },
+    Mounts: [{ Type: "bind", Source: "/data/datasets", Destination: "/data", RW: false }],
+};
+
+const hostOf = (i: DockerInspect) => i.HostConfig ?? {};
+
+/** One weakening, spelled both ways, and the rule ids it must fail (and only those). */
+interface ParityCase {
+    readonly inputs: Partial<ContainerInputs>;
+    readonly inspect: (base: DockerInspect) => DockerInspect;
+    readonly fails: readonly string[];
+}
+
+const withHost = (patch: Record<string, unknown>) => (b: DockerInspect): DockerInspect => ({ ...b, HostConfig: { ...hostOf(b), ...patch } });
+const withEnv = (extra: string[]) => (b: DockerInspect): DockerInspect => ({ ...b, Config: { ...b.Config, Env: [...(b.Config?.Env ?? []).filter((e) => !e.startsWith("NVIDIA_VISIBLE_DEVICES=")), ...extra] } });
+
+const cases: Record<string, ParityCase> = {
+    "privileged": { inputs: { privileged: true }, inspect: withHost({ Privileged: true }), fails: ["GNH-CONTAINER-PRIVILEGED"] },
+    "cap add SYS_ADMIN": { inputs: { capabilities: { adds: ["SYS_ADMIN"], drops: ["ALL"] } }, inspect: withHost({ CapAdd: ["CAP_SYS_ADMIN"] }), fails: ["GNH-CONTAINER-CAPABILITIES"] },
+    "no cap drop": { inputs: { capabilities: {} }, inspect: withHost({ CapDrop: null }), fails: ["GNH-CONTAINER-CAPABILITIES"] },
+    "root user": { inputs: { user: "root" }, inspect: (b) => ({ ...b, Config: { ...b.Config, User: "root" } }), fails: ["GNH-CONTAINER-NON-ROOT"] },
+    "uid 0": { inputs: { user: "0:0" }, inspect: (b) => ({ ...b, Config: { ...b.Config, User: "0:0" } }), fails: ["GNH-CONTAINER-NON-ROOT"] },
+    "no user": { inputs: { user: undefined }, inspect: (b) => ({ ...b, Config: { ...b.Config, User: "" } }), fails: ["GNH-CONTAINER-NON-ROOT"] },
+    "gpus all": { inputs: { deviceRequests: [], gpus: "all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: -1, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "gpus device=all": { inputs: { deviceRequests: [], gpus: "device=all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["all"] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "gpus count=all": { inputs: { deviceRequests: [], gpus: "count=all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: -1, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "device request count -1": { inputs: { deviceRequests: [{ driver: "nvidia", count: -1 }] }, inspect: withHost({ DeviceRequests: [{ Driver: "nvidia", Count: -1, DeviceIDs: [] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "gpus 2 (by count)": { inputs: { deviceRequests: [], gpus: "2" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 2, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "CDI nvidia.com/gpu=all as a device": { inputs: { deviceRequests: [], devices: [{ hostPath: "nvidia.com/gpu=all" }] }, inspect: withHost({ DeviceRequests: [{ Driver: "cdi", Count: 0, DeviceIDs: ["nvidia.com/gpu=all"] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "CDI nvidia.com/gpu=all as a request": { inputs: { deviceRequests: [{ driver: "cdi", deviceIds: ["nvidia.com/gpu=all"] }] }, inspect: withHost({ DeviceRequests: [{ Driver: "cdi", Count: 0, DeviceIDs: ["nvidia.com/gpu=all"] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "env NVIDIA_VISIBLE_DEVICES=all": { inputs: { envs: ["NVIDIA_VISIBLE_DEVICES=all"] }, inspect: withEnv(["NVIDIA_VISIBLE_DEVICES=all"]), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "env unset with the nvidia runtime": { inputs: { envs: [], runtime: "nvidia", deviceRequests: [] }, inspect: (b) => withHost({ Runtime: "nvidia", DeviceRequests: null })(withEnv([])(b)), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "/dev/nvidia0 device mapping": { inputs: { devices: [{ hostPath: "/dev/nvidiactl", containerPath: "/dev/nvidiactl" }] }, inspect: withHost({ Devices: [{ PathOnHost: "/dev/nvidiactl", PathInContainer: "/dev/nvidiactl", CgroupPermissions: "rwm" }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "volume-mount spelling": { inputs: { mounts: [...(hardenedInputs.mounts ?? []), { type: "bind", source: "/dev/null", target: "/var/run/nvidia-container-devices/all", readOnly: true }] }, inspect: (b) => ({ ...b, Mounts: [...(b.Mounts ?? []), { Type: "bind", Source: "/dev/null", Destination: "/var/run/nvidia-container-devices/all", RW: false }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "rw bind of /etc": { inputs: { mounts: [{ type: "bind", source: "/etc", target: "/host-etc", readOnly: false }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/etc", Destination: "/host-etc", RW: true }] }), fails: ["GNH-CONTAINER-SENSITIVE-MOUNTS"] },
+    "rw volume of / (volumes input)": { inputs: { mounts: [], volumes: [{ hostPath: "/", containerPath: "/host" }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/", Destination: "/host", RW: true }] }), fails: ["GNH-CONTAINER-SENSITIVE-MOUNTS"] },
+    "rw bind of /etc/../proc/sys": { inputs: { mounts: [{ type: "bind", source: "/etc/../proc/sys", target: "/p", readOnly: false }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/etc/../proc/sys", Destination: "/p", RW: true }] }), fails: ["GNH-CONTAINER-SENSITIVE-MOUNTS"] },
+    "docker.sock read-only": { inputs: { mounts: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/var/run/docker.sock", Destination: "/var/run/docker.sock", RW: false }] }), fails: ["GNH-CONTAINER-DOCKER-SOCKET"] },
+    "docker.sock read-write": { inputs: { mounts: [{ type: "bind", source: "/run/docker.sock", target: "/var/run/docker.sock" }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/run/docker.sock", Destination: "/var/run/docker.sock", RW: true }] }), fails: ["GNH-CONTAINER-DOCKER-SOCKET", "GNH-CONTAINER-SENSITIVE-MOUNTS"] },
+    "host network": { inputs: { networkMode: "host" }, inspect: withHost({ NetworkMode: "host" }), fails: ["GNH-CONTAINER-HOST-NAMESPACES"] },
+    "host pid": { inputs: { pidMode: "host" }, inspect: withHost({ PidMode: "host" }), fails: ["GNH-CONTAINER-HOST-NAMESPACES"] },
+    "host ipc": { inputs: { ipcMode: "host" }, inspect: withHost({ IpcMode: "host" }), fails: ["GNH-CONTAINER-HOST-NAMESPACES"] },
+    "host userns": { inputs: { usernsMode: "host" }, inspect: withHost({ UsernsMode: "host" }), fails: ["GNH-CONTAINER-HOST-NAMESPACES"] },
+    "seccomp unconfined": { inputs: { securityOpts: ["no-new-privileges=true", "seccomp=unconfined"] }, inspect: withHost({ SecurityOpt: ["no-new-privileges=true", "seccomp=unconfined"] }), fails: ["GNH-CONTAINER-SECCOMP"] },
+    "seccomp:unconfined (old spelling)": { inputs: { securityOpts: ["no-new-privileges", "seccomp:unconfined"] }, inspect: withHost({ SecurityOpt: ["no-new-privileges", "seccomp:unconfined"] }), fails: ["GNH-CONTAINER-SECCOMP"] },
+    "no no-new-privileges": { inputs: { securityOpts: [] }, inspect: withHost({ SecurityOpt: null }), fails: ["GNH-CONTAINER-NO-NEW-PRIVILEGES"] },
+    "no-new-privileges=false": { inputs: { securityOpts: ["no-new-privileges=false"] }, inspect: withHost({ SecurityOpt: ["no-new-privileges=false"] }), fails: ["GNH-CONTAINER-NO-NEW-PRIVILEGES"] },
+    "no memory limit": { inputs: { memory: undefined }, inspect: withHost({ Memory: 0 }), fails: ["GNH-CONTAINER-MEMORY-LIMIT"] },
+    "restart always": { inputs: { restart: "always", maxRetryCount: undefined }, inspect: withHost({ RestartPolicy: { Name: "always", MaximumRetryCount: 0 } }), fails: ["GNH-CONTAINER-RESTART-POLICY"] },
+    "restart unless-stopped": { inputs: { restart: "unless-stopped" }, inspect: withHost({ RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 } }), fails: ["GNH-CONTAINER-RESTART-POLICY"] },
+    "on-failure without limit": { inputs: { restart: "on-failure", maxRetryCount: 0 }, inspect: withHost({ RestartPolicy: { Name: "on-failure", MaximumRetryCount: 0 } }), fails: ["GNH-CONTAINER-RESTART-POLICY"] },
+    "on-failure 10": { inputs: { restart: "on-failure", maxRetryCount: 10 }, inspect: withHost({ RestartPolicy: { Name: "on-failure", MaximumRetryCount: 10 } }), fails: ["GNH-CONTAINER-RESTART-POLICY"] },
+    "writable root filesystem": { inputs: { readOnly: false }, inspect: withHost({ ReadonlyRootfs: false }), fails: ["GNH-CONTAINER-READ-ONLY-ROOTFS"] },
+};
+
+/** Allowed spellings that must pass: explicit GPU ids and CDI names. */
+const goodCases: Record<string, ParityCase> = {
+    "gpus device=0,1 (quoted)": { inputs: { deviceRequests: [], gpus: '"device=0,1"' }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["0", "1"] }] }), fails: [] },
+    "gpus by UUID": { inputs: { deviceRequests: [], gpus: "device=GPU-8f6c1f2e-1a2b-4c3d-9e8f-0123456789ab" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["GPU-8f6c1f2e-1a2b-4c3d-9e8f-0123456789ab"] }] }), fails: [] },
+    "CDI nvidia.com/gpu=0": { inputs: { deviceRequests: [], devices: [{ hostPath: "nvidia.com/gpu=0" }] }, inspect: withHost({ DeviceRequests: [{ Driver: "cdi", Count: 0, DeviceIDs: ["nvidia.com/gpu=0"] }] }), fails: [] },
+    "nvidia runtime with explicit ids": { inputs: { runtime: "nvidia", envs: ["NVIDIA_VISIBLE_DEVICES=0,1"] }, inspect: (b) => withHost({ Runtime: "nvidia" })(withEnv(["NVIDIA_VISIBLE_DEVICES=0,1"])(b)), fails: [] },
+    "no GPU at all": { inputs: { deviceRequests: [], envs: [] }, inspect: (b) => withHost({ DeviceRequests: null })(withEnv([])(b)), fails: [] },
+    "rw bind of a data directory": { inputs: { mounts: [{ type: "bind", source: "/data/out", target: "/out" }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/data/out", Destination: "/out", RW: true }] }), fails: [] },
+    "ro bind of /etc/ssl": { inputs: { mounts: [{ type: "bind", source: "/etc/ssl/certs", target: "/etc/ssl/certs", readOnly: true }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/etc/ssl/certs", Destination: "/etc/ssl/certs", RW: false }] }), fails: [] },
+    "restart no": { inputs: { restart: "no" }, inspect: withHost({ RestartPolicy: { Name: "no", MaximumRetryCount: 0 } }), fails: [] },
+};
+
+/** Rules judged in preview: parity is asserted over these (the audit also judges audit-only rules). */
+const previewRules = containerRules.filter((r) => r.checkedAt.includes("preview"));
+
+const failing = (facts: ContainerFacts) => previewRules.filter((r) => r.evaluate(facts).status === "fail").map((r) => r.id).sort();
+const fromInputs = (patch: Partial<ContainerInputs>): ContainerSpec => containerSpecFromInputs({ ...hardenedInputs, ...patch });
+
+describe("container rules", () => {
+    it("pass on the hardened container, from inputs and from docker inspect", () => {
+        expect(failing({ container: fromInputs({}) })).toEqual([]);
+        expect(failing({ container: containerSpecFromInspect(hardenedInspect) })).toEqual([]);
+        // audit-only rules too: the inspected container has a pids limit
+        expect(containerRules.filter((r) => r.evaluate({ container: containerSpecFromInspect(hardenedInspect) }).status !== "pass").map((r) => r.id)).toEqual([]);
+    });
+
+    it("has a failing case for every rule", () => {
+        const covered = new Set(Object.values(cases).flatMap((c) => c.fails));
+        expect(previewRules.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+    });
+
+    it.each(Object.entries({ ...cases, ...goodCases }))("%s: the policy adapter and the audit adapter fail the same rules", (_name, c) => {
+        const fromPolicy = failing({ container: fromInputs(c.inputs) });
+        const fromAudit = failing({ container: containerSpecFromInspect(c.inspect(hardenedInspect)) });
+        expect(fromPolicy).toEqual([...c.fails].sort());
+        expect(fromAudit).toEqual(fromPolicy);
+    });
+
+    it("names the container and the cause in its messages", () => {
+        const spec = fromInputs({ gpus: "all", deviceRequests: [] });
+        const gpu = containerRules.find((r) => r.id === "GNH-CONTAINER-GPUS-EXPLICIT")!;
+        expect(gpu.evaluate({ container: spec })).toEqual({
+            status: "fail",
+            message: "container trainer asks for GPUs without naming them: GPU request with count -1 (--gpus all)",
+        });
+        const mounts = containerRules.find((r) => r.id === "GNH-CONTAINER-SENSITIVE-MOUNTS")!;
+        expect(mounts.evaluate({ container: fromInputs({ mounts: [{ type: "bind", source: "/etc", target: "/host-etc" }] }) })).toEqual({
+            status: "fail", message: "container trainer mounts /etc (at /host-etc) read-write",
+        });
+        const caps = containerRules.find((r) => r.id === "GNH-CONTAINER-CAPABILITIES")!;
+        expect(caps.evaluate({ container: fromInputs({ capabilities: { adds: ["cap_sys_admin"], drops: ["ALL"] } }) })).toEqual({
+            status: "fail", message: "container trainer adds SYS_ADMIN",
+        });
+    });
+
+    it("takes allow-lists for capabilities and writable host paths", () => {
+        const caps = containerRules.find((r) => r.id === "GNH-CONTAINER-CAPABILITIES")!;
+        const spec = fromInputs({ capabilities: { adds: ["SYS_NICE"], drops: ["ALL"] } });
+        expect(caps.evaluate({ container: spec }).status).toBe("fail");
+        expect(caps.evaluate({ container: spec, options: { allowedCapabilities: ["CAP_SYS_NICE"] } }).status).toBe("pass");
+        const mounts = containerRules.find((r) => r.id === "GNH-CONTAINER-SENSITIVE-MOUNTS")!;
+        const logs = fromInputs({ mounts: [{ type: "bind", source: "/var/lib/docker/volumes/x", target: "/x" }] });
+        expect(mounts.evaluate({ container: logs }).status).toBe("fail");
+        expect(mounts.evaluate({ container: logs, options: { writableHostPaths: ["/var/lib/docker/volumes/x"] } }).status).toBe("pass");
+    });
+
+    it("accepts the daemon's no-new-privileges default on a live host", () => {
+        const nnp = containerRules.find((r) => r.id === "GNH-CONTAINER-NO-NEW-PRIVILEGES")!;
+        const spec = containerSpecFromInspect(withHost({ SecurityOpt: null })(hardenedInspect));
+        expect(nnp.evaluate({ container: spec }).status).toBe("fail");
+        expect(nnp.evaluate({ container: spec, daemon: { noNewPrivileges: true } }).status).toBe("pass");
+        expect(nnp.evaluate({ container: spec, daemon: { noNewPrivileges: false } })).toEqual({
+            status: "fail", message: "container trainer does not set no-new-privileges and the daemon does not default it",
+        });
+    });
+
+    it("judges the PIDs limit on live containers only", () => {
+        const pids = containerRules.find((r) => r.id === "GNH-CONTAINER-PIDS-LIMIT")!;
+        expect(pids.checkedAt).toEqual(["audit"]);
+        expect(pids.evaluate({ container: fromInputs({}) }).status).toBe("not-applicable");
+        expect(pids.evaluate({ container: containerSpecFromInspect(withHost({ PidsLimit: null })(hardenedInspect)) })).toEqual({
+            status: "fail", message: "container trainer has no PIDs limit",
+        });
+    });
+});
+
+describe("docker's --gpus syntax", () => {
+    it.each([
+        ["all", { driver: "", count: -1, deviceIds: [] }],
+        ["2", { driver: "", count: 2, deviceIds: [] }],
+        ["device=all", { driver: "", count: 0, deviceIds: ["all"] }],
+        ['"device=0,2",capabilities=compute', { driver: "", count: 0, deviceIds: ["0", "2"] }],
+        ["driver=nvidia,count=all", { driver: "nvidia", count: -1, deviceIds: [] }],
+    ])("%s", (value, expected) => {
+        expect(parseGpus(value)).toEqual(expected);
+    });
+});
+
+describe("the CrossGuard adapter", () => {
+    // imported here so that the rule tests above need no Pulumi module
+    const run = async (type: string, props: Record<string, unknown>, name = "res") => {
+        const { policiesFromCatalog } = await import("../../policies/catalogPolicies");
+        const violations: string[] = [];
+        for (const policy of policiesFromCatalog()) {
+            const validate = (policy as { validateResource?: (args: unknown, report: (m: string) => void) => void }).validateResource;
+            validate?.({ type, props, name, urn: `urn:pulumi:s::p::${type}::${name}`, opts: {} }, (message: string) => violations.push(`${policy.name} ${message}`));
+        }
+        return violations;
+    };
+
+    it("judges docker Container inputs with the container rules", async () => {
+        expect(await run("docker:index/container:Container", { ...hardenedInputs })).toEqual([]);
+        const violations = await run("docker:index/container:Container", { ...hardenedInputs, gpus: "all", deviceRequests: [] }, "train");
+        expect(violations).toEqual([
+            `GNH-CONTAINER-GPUS-EXPLICIT GNH-CONTAINER-GPUS-EXPLICIT: container trainer asks for GPUs without naming them: GPU request with count -1 (--gpus all). Fix: ${containerRules.find((r) => r.id === "GNH-CONTAINER-GPUS-EXPLICIT")!.remediation}`,
+        ]);
+    });
+
+    it("judges gnh:host:NvidiaToolkit inputs with the toolkit rules, trusting the pinned fingerprint", async () => {
+        const { desiredRuntimeConfig } = await import("../../lib/toolkitConfig");
+        const props = {
+            version: "1.17.8",
+            repository: { url: "http://gnh-mirror/good/stable/deb/amd64", keyUrl: "http://gnh-mirror/good/gpgkey", fingerprint: "8D10C53CED819F7C8AD93888E59F858F05C78659", keyringPath: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", listPath: "/etc/apt/sources.list.d/nvidia-container-toolkit.list" },
+            runtimeConfig: desiredRuntimeConfig("1.17.8"),
+        };
+        expect(await run("gnh:host:NvidiaToolkit", props)).toEqual([]);
+        const weak = await run("gnh:host:NvidiaToolkit", { ...props, version: "1.17.3", repository: { ...props.repository, url: "http://nvidia.github.io/libnvidia-container/stable/deb/amd64" } }, "gnh-node-1-toolkit");
+        expect(weak.map((v) => v.split(" ")[0])).toEqual(["GNH-TOOLKIT-ADVISORIES", "GNH-TOOLKIT-COMPAT-HOOK", "GNH-APT-HTTPS"]);
+        expect(weak[0]).toContain("CVE-2025-23359");
+        expect(weak[2]).toContain("gnh-node-1-toolkit: http://nvidia.github.io/libnvidia-container/stable/deb/amd64 is plain http to public host nvidia.github.io");
+    });
+
+    it("keeps judging daemon settings", async () => {
+        expect((await run("gnh:host:DockerDaemonConfig", { settings: { icc: true } })).some((v) => v.startsWith("GNH-DAEMON-ICC "))).toBe(true);
+    });
+});

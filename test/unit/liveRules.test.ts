@@ -1,0 +1,116 @@
+// Live-only rules: runc and engine versions (distribution backports included), the runtimes
+// docker info reports, the seccomp profile's hash, and CIS section 3 owners and modes.
+import { describe, expect, it } from "vitest";
+import { FILE_EXPECTATIONS, HostFacts, judgeVersion, liveRules, modeWithin, RUNC_ADVISORIES, upstreamOf } from "../../rules/liveRules";
+
+const rule = (id: string) => liveRules.find((r) => r.id === id)!;
+const SHA = "12f397e74f41fd6a630de68bd66f67ec308301374c70cf9696f1042cbe2eb7c3";
+
+const hardened: HostFacts = {
+    runc: { version: "1.3.3", from: "binary" },
+    engine: { version: "28.5.1", from: "binary" },
+    runtimes: { runc: "runc", nvidia: "/usr/bin/nvidia-container-runtime" },
+    seccomp: { path: "/etc/docker/seccomp.json", sha256: SHA },
+    files: FILE_EXPECTATIONS.map((e) => ({ path: e.paths[0], owner: e.owner, group: e.group, mode: e.mode })),
+    options: { seccompSha256: [SHA] },
+};
+
+const badCases: Record<string, { facts: HostFacts; message: string }> = {
+    "GNH-RUNTIME-RUNC-ADVISORIES": {
+        facts: { ...hardened, runc: { version: "1.1.11", from: "binary" } },
+        message: "runc 1.1.11 is affected by CVE-2024-21626 (upstream fix 1.1.12); CVE-2025-31133, CVE-2025-52565, CVE-2025-52881 (upstream fix 1.4.0-rc.3 / 1.2.8 / 1.3.3; mitigation: user namespaces, non-root containers and no-new-privileges)",
+    },
+    "GNH-RUNTIME-ENGINE-ADVISORIES": {
+        facts: { ...hardened, engine: { version: "18.09.1", from: "binary" } },
+        message: "the Docker engine 18.09.1 is affected by CVE-2019-5736 (upstream fix 18.09.2)",
+    },
+    "GNH-RUNTIME-NVIDIA-REGISTERED": {
+        facts: { ...hardened, runtimes: { runc: "runc", nvidia: "nvidia-container-runtime" } },
+        message: 'dockerd runs the nvidia runtime as "nvidia-container-runtime", looked up on its PATH',
+    },
+    "GNH-RUNTIME-SECCOMP-PROFILE": {
+        facts: { ...hardened, seccomp: { path: "/etc/docker/seccomp.json", sha256: "0".repeat(64) } },
+        message: `the seccomp profile /etc/docker/seccomp.json has sha256 ${"0".repeat(64)}, not the deployed profile's ${SHA}`,
+    },
+    "GNH-RUNTIME-FILE-PERMISSIONS": {
+        facts: { ...hardened, files: [{ path: "/etc/docker/daemon.json", owner: "root", group: "root", mode: "606" }] },
+        message: "/etc/docker/daemon.json is root:root 606, expected root:root 644 or stricter (CIS 3.17-3.18)",
+    },
+};
+
+describe("live rules", () => {
+    it("has a bad case for every rule", () => {
+        expect(Object.keys(badCases).sort()).toEqual(liveRules.map((r) => r.id).sort());
+    });
+
+    it.each(liveRules.map((r) => [r.id, r] as const))("%s passes on a hardened host", (_id, r) => {
+        expect(r.evaluate(hardened)).toEqual({ status: "pass" });
+    });
+
+    it.each(liveRules.map((r) => [r.id, r] as const))("%s fails on its bad case, and only it", (id, r) => {
+        const { facts, message } = badCases[id];
+        expect(r.evaluate(facts)).toEqual({ status: "fail", message });
+        expect(liveRules.filter((o) => o.id !== id && o.evaluate(facts).status === "fail").map((o) => o.id)).toEqual([]);
+    });
+
+    it("are checked live only", () => {
+        for (const r of liveRules) {
+            expect(r.checkedAt).toEqual(["audit"]);
+        }
+    });
+
+    it("reads upstream versions out of distribution package versions", () => {
+        expect(upstreamOf("1.1.15+ds1-2+deb13u1")).toBe("1.1.15");
+        expect(upstreamOf("1:20.10.5+dfsg1-1+deb11u2")).toBe("20.10.5");
+        expect(upstreamOf("1.0.0~rc93+ds1-5+deb11u3")).toBe("1.0.0-rc93");
+    });
+
+    it("reports a distribution package of an affected upstream version as unverified, not as affected", () => {
+        const debian = { version: "1.1.15+ds1-2+deb13u1", from: "dpkg" as const, distro: "debian" };
+        expect(judgeVersion(debian, RUNC_ADVISORIES)).toEqual({
+            affected: [],
+            unverified: ["CVE-2025-31133, CVE-2025-52565, CVE-2025-52881 (upstream fix 1.4.0-rc.3 / 1.2.8 / 1.3.3; mitigation: user namespaces, non-root containers and no-new-privileges)"],
+        });
+        expect(rule("GNH-RUNTIME-RUNC-ADVISORIES").evaluate({ runc: debian })).toMatchObject({ status: "fail", message: expect.stringContaining("whether debian backported the fix is not known here") });
+        expect(rule("GNH-RUNTIME-RUNC-ADVISORIES").enforcement).toBe("advisory");
+        // a known distribution fix is judged exactly
+        const table = [{ ...RUNC_ADVISORIES[1], distroFixed: { debian: ["1.1.5+ds1-1+deb12u1"] } }];
+        expect(judgeVersion({ version: "1.1.5+ds1-1", from: "dpkg", distro: "debian" }, table).affected).toHaveLength(1);
+        expect(judgeVersion({ version: "1.1.5+ds1-1+deb12u1", from: "dpkg", distro: "debian" }, table)).toEqual({ affected: [], unverified: [] });
+    });
+
+    it("judges the maintained runc branches by their own fixes", () => {
+        expect(judgeVersion({ version: "1.2.8", from: "binary" }, RUNC_ADVISORIES).affected).toEqual([]);
+        expect(judgeVersion({ version: "1.2.7", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(1);
+        expect(judgeVersion({ version: "1.3.3", from: "binary" }, RUNC_ADVISORIES).affected).toEqual([]);
+        expect(judgeVersion({ version: "1.4.0", from: "binary" }, RUNC_ADVISORIES).affected).toEqual([]);
+        expect(judgeVersion({ version: "1.4.0-rc.2", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(1);
+        expect(judgeVersion({ version: "1.0.0-rc6", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(3);
+        expect(judgeVersion({ version: "1.0.0-rc93", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(2);
+    });
+
+    it("compares modes as permission bits", () => {
+        expect(modeWithin("644", "644")).toBe(true);
+        expect(modeWithin("600", "644")).toBe(true);
+        expect(modeWithin("606", "644")).toBe(false);
+        expect(modeWithin("664", "644")).toBe(false);
+        expect(modeWithin("4755", "755")).toBe(false);
+        expect(modeWithin("660", "660")).toBe(true);
+    });
+
+    it("checks owner and group too, and skips files that do not exist", () => {
+        const r = rule("GNH-RUNTIME-FILE-PERMISSIONS");
+        expect(r.evaluate({ files: [{ path: "/var/run/docker.sock", owner: "root", group: "users", mode: "660" }] })).toEqual({
+            status: "fail", message: "/var/run/docker.sock is root:users 660, expected root:docker 660 or stricter (CIS 3.15-3.16)",
+        });
+        expect(r.evaluate({ files: [{ path: "/etc/cdi" }] }).status).toBe("pass");
+    });
+
+    it("reports a missing profile file, and needs an expected hash to judge one", () => {
+        const r = rule("GNH-RUNTIME-SECCOMP-PROFILE");
+        expect(r.evaluate({ seccomp: { path: "/etc/docker/seccomp.json" }, options: { seccompSha256: [SHA] } })).toEqual({
+            status: "fail", message: "the seccomp profile /etc/docker/seccomp.json named in daemon.json does not exist",
+        });
+        expect(r.evaluate({ seccomp: { path: "/etc/docker/seccomp.json", sha256: SHA } }).status).toBe("not-applicable");
+    });
+});
