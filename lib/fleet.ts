@@ -1,6 +1,9 @@
-// The fleet file: which nodes to harden and how to reach them. Parsing and validation are pure;
-// every error names the file, line, column and key.
-import { isMap, isSeq, LineCounter, parseDocument, Node as YamlNode } from "yaml";
+// The fleet file: which nodes to harden and how to reach them. Validated against one JSON
+// Schema (schemas/fleet.schema.json, also for editors); every error names the file, line,
+// column and key. Pure: the program reads the file and the keys.
+import Ajv from "ajv";
+import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument } from "yaml";
+import fleetSchema from "../schemas/fleet.schema.json";
 
 export interface FleetNode {
     readonly name: string;
@@ -21,89 +24,101 @@ export interface Fleet {
 
 export class FleetError extends Error {}
 
-const NODE_KEYS = new Set(["name", "host", "port", "user", "privateKeyPath", "hostKey", "labels"]);
-const TOP_KEYS = new Set(["defaults", "nodes", "mirror", "registry"]);
+const validate = new Ajv({ allErrors: true, jsonPointers: true }).compile(fleetSchema);
+
+interface RawFleet {
+    defaults?: { user?: string; port?: number; privateKeyPath?: string };
+    mirror?: Fleet["mirror"];
+    nodes: { name: string; host: string; port?: number; user?: string; privateKeyPath?: string; hostKey: string; labels?: Record<string, string> }[];
+}
 
 export function parseFleet(text: string, file: string): Fleet {
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-    const at = (node: YamlNode | null | undefined) => {
-        const offset = node?.range?.[0] ?? 0;
+    const position = (offset: number) => {
         const pos = lineCounter.linePos(offset);
         return `${file}:${pos.line}:${pos.col}`;
     };
     if (doc.errors.length > 0) {
-        const error = doc.errors[0];
-        const pos = lineCounter.linePos(error.pos[0]);
-        throw new FleetError(`${file}:${pos.line}:${pos.col}: not valid YAML: ${error.message.split("\n")[0]}`);
+        throw new FleetError(`${position(doc.errors[0].pos[0])}: not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
     }
-    const root = doc.contents;
-    if (!isMap(root)) {
-        throw new FleetError(`${at(root)}: the fleet file must be a mapping with a "nodes" list`);
-    }
+    /** The YAML node at a JSON pointer, or the nearest existing parent. */
+    const at = (pointer: string, preferKey = false): string => {
+        const segments = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+        let node: unknown = doc.contents;
+        let keyNode: YamlNode | undefined;
+        for (const segment of segments) {
+            if (isMap(node)) {
+                const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value) === segment);
+                if (!pair) {
+                    break;
+                }
+                keyNode = pair.key as YamlNode;
+                node = pair.value;
+            } else if (isSeq(node)) {
+                const item = node.items[Number(segment)];
+                if (item === undefined) {
+                    break;
+                }
+                keyNode = undefined;
+                node = item;
+            } else {
+                break;
+            }
+        }
+        const target = (preferKey && keyNode) ? keyNode : ((node as YamlNode | null)?.range ? (node as YamlNode) : keyNode);
+        return position(target?.range?.[0] ?? 0);
+    };
+    const data = doc.toJS() as unknown;
     const problems: string[] = [];
-    for (const pair of root.items) {
-        const key = String((pair.key as { value?: unknown })?.value);
-        if (!TOP_KEYS.has(key)) {
-            problems.push(`${at(pair.key as YamlNode)}: unknown key "${key}" (expected one of ${[...TOP_KEYS].join(", ")})`);
+    if (!validate(data)) {
+        for (const error of validate.errors ?? []) {
+            const pointer = error.dataPath;
+            const params = error.params as { additionalProperty?: string; missingProperty?: string };
+            if (params.additionalProperty) {
+                const key = params.additionalProperty;
+                problems.push(`${at(`${pointer}/${key}`, true)}: ${describe(pointer)}: unknown key "${key}"`);
+            } else if (params.missingProperty) {
+                problems.push(`${at(pointer)}: ${describe(pointer)}: "${params.missingProperty}" is required`);
+            } else {
+                problems.push(`${at(pointer)}: ${describe(pointer)}: ${error.message}`);
+            }
         }
+        throw new FleetError([...new Set(problems)].join("\n"));
     }
-    const defaults = (doc.get("defaults") ?? undefined) as unknown;
-    const defaultsJs = isMap(defaults) ? (defaults.toJSON() as Record<string, unknown>) : {};
-    const nodesNode = root.get("nodes", true) as YamlNode | undefined;
-    if (!isSeq(nodesNode) || nodesNode.items.length === 0) {
-        problems.push(`${at(nodesNode ?? root)}: "nodes" must be a non-empty list`);
-        throw new FleetError(problems.join("\n"));
-    }
-    const nodes: FleetNode[] = [];
+    const raw = data as RawFleet;
+    const defaults = raw.defaults ?? {};
     const names = new Set<string>();
-    nodesNode.items.forEach((item, index) => {
-        const where = at(item as YamlNode);
-        if (!isMap(item)) {
-            problems.push(`${where}: nodes[${index}] must be a mapping`);
-            return;
+    const nodes = raw.nodes.map((node, index) => {
+        const where = `/nodes/${index}`;
+        if (names.has(node.name)) {
+            problems.push(`${at(`${where}/name`)}: node ${node.name}: the name is used twice`);
         }
-        for (const pair of item.items) {
-            const key = String((pair.key as { value?: unknown })?.value);
-            if (!NODE_KEYS.has(key)) {
-                problems.push(`${at(pair.key as YamlNode)}: nodes[${index}]: unknown key "${key}"`);
-            }
+        names.add(node.name);
+        const privateKeyPath = node.privateKeyPath ?? defaults.privateKeyPath;
+        if (privateKeyPath === undefined) {
+            problems.push(`${at(where)}: node ${node.name}: "privateKeyPath" is required (on the node or in defaults)`);
         }
-        const raw = { ...defaultsJs, ...(item.toJSON() as Record<string, unknown>) };
-        const field = (key: string) => at((item.get(key, true) as YamlNode | undefined) ?? item);
-        const label = typeof raw.name === "string" ? `node ${raw.name}` : `nodes[${index}]`;
-        const str = (key: string) => {
-            const value = raw[key];
-            if (typeof value !== "string" || value.trim() === "") {
-                problems.push(`${field(key)}: ${label}: "${key}" is required and must be a string`);
-                return "";
-            }
-            return value;
+        return {
+            name: node.name,
+            host: node.host,
+            port: node.port ?? defaults.port ?? 22,
+            user: node.user ?? defaults.user ?? "root",
+            privateKeyPath: privateKeyPath ?? "",
+            hostKey: node.hostKey,
+            labels: node.labels ?? {},
         };
-        const name = str("name");
-        if (name && names.has(name)) {
-            problems.push(`${field("name")}: ${label}: the name "${name}" is used twice`);
-        }
-        names.add(name);
-        const port = raw.port ?? 22;
-        if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
-            problems.push(`${field("port")}: ${label}: "port" must be a TCP port (1-65535), not ${JSON.stringify(port)}`);
-        }
-        const labels = raw.labels ?? {};
-        nodes.push({
-            name,
-            host: str("host"),
-            port: port as number,
-            user: typeof raw.user === "string" ? raw.user : "root",
-            privateKeyPath: str("privateKeyPath"),
-            hostKey: str("hostKey"),
-            labels: typeof labels === "object" && labels !== null ? (labels as Record<string, string>) : {},
-        });
     });
     if (problems.length > 0) {
         throw new FleetError(problems.join("\n"));
     }
-    const mirror = doc.get("mirror");
-    const mirrorJs = isMap(mirror) ? (mirror.toJSON() as { url: string; fingerprint?: string; keyUrl?: string }) : undefined;
-    return { nodes, mirror: mirrorJs };
+    return { nodes, mirror: raw.mirror };
+}
+
+/** "/nodes/2/port" -> "nodes[2].port" for messages. */
+function describe(pointer: string): string {
+    if (pointer === "") {
+        return "the fleet file";
+    }
+    return pointer.split("/").slice(1).reduce((text, segment) => (/^\d+$/.test(segment) ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), "");
 }

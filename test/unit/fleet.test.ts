@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { FleetError, parseFleet } from "../../lib/fleet";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+const good = [
+    "defaults:",
+    "  user: root",
+    "  privateKeyPath: /keys/id",
+    "mirror:",
+    "  url: http://mirror.example.internal/nvidia",
+    "  fingerprint: C95B321B61E88C1809C4F759DDCAE044F796ECB0",
+    "nodes:",
+    "  - name: gpu-a",
+    "    host: 127.0.0.1",
+    "    port: 22201",
+    `    hostKey: "${KEY}"`,
+    "  - name: gpu-b",
+    "    host: 127.0.0.1",
+    `    hostKey: "${KEY}"`,
+    "    labels: { rack: r1 }",
+].join("\n");
+
+const errorOf = (text: string) => {
+    try {
+        parseFleet(text, "fleet.yaml");
+    } catch (error) {
+        expect(error).toBeInstanceOf(FleetError);
+        return (error as Error).message;
+    }
+    throw new Error("no error");
+};
+
+describe("fleet file", () => {
+    it("reads nodes with defaults applied", () => {
+        const fleet = parseFleet(good, "fleet.yaml");
+        expect(fleet.nodes).toEqual([
+            { name: "gpu-a", host: "127.0.0.1", port: 22201, user: "root", privateKeyPath: "/keys/id", hostKey: KEY, labels: {} },
+            { name: "gpu-b", host: "127.0.0.1", port: 22, user: "root", privateKeyPath: "/keys/id", hostKey: KEY, labels: { rack: "r1" } },
+        ]);
+        expect(fleet.mirror?.fingerprint).toBe("C95B321B61E88C1809C4F759DDCAE044F796ECB0");
+    });
+
+    it("names file, line, column and key for a bad value", () => {
+        expect(errorOf(good.replace("port: 22201", "port: 70000"))).toBe("fleet.yaml:10:11: nodes[0].port: should be <= 65535");
+    });
+
+    it("names an unknown key where it is written", () => {
+        expect(errorOf(good.replace("    port: 22201", "    prot: 22201"))).toBe('fleet.yaml:10:5: nodes[0]: unknown key "prot"');
+    });
+
+    it("requires a host key for every node", () => {
+        expect(errorOf(good.replace(`    hostKey: "${KEY}"\n  - name: gpu-b`, "  - name: gpu-b"))).toBe('fleet.yaml:8:5: nodes[0]: "hostKey" is required');
+    });
+
+    it("rejects a malformed host key and fingerprint", () => {
+        const message = errorOf(good.replace(`hostKey: "${KEY}"\n  - name: gpu-b`, 'hostKey: "not a key"\n  - name: gpu-b').replace("C95B321B", "c95b 321b"));
+        expect(message).toContain("fleet.yaml:6:16: mirror.fingerprint: should match pattern");
+        expect(message).toContain("fleet.yaml:11:14: nodes[0].hostKey: should match pattern");
+    });
+
+    it("reports a duplicate name and a missing key path", () => {
+        const text = good.replace("name: gpu-b", "name: gpu-a").replace("  privateKeyPath: /keys/id\n", "");
+        const message = errorOf(text);
+        expect(message).toContain("fleet.yaml:11:11: node gpu-a: the name is used twice");
+        expect(message).toContain('fleet.yaml:7:5: node gpu-a: "privateKeyPath" is required (on the node or in defaults)');
+    });
+
+    it("reports broken YAML with its position", () => {
+        expect(errorOf("nodes:\n  - name: [unclosed\n")).toMatch(/^fleet\.yaml:\d+:\d+: not valid YAML: /);
+    });
+
+    it("accepts the lab's generated fleet file", () => {
+        const labFleet = path.join(__dirname, "..", "..", ".lab", "fleet.yaml");
+        if (fs.existsSync(labFleet)) {
+            expect(parseFleet(fs.readFileSync(labFleet, "utf8"), labFleet).nodes.length).toBeGreaterThan(0);
+        }
+    });
+});
