@@ -2,7 +2,12 @@
 // apt and Docker on the node. One file, one node (gnh-node-1), reset first.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, onNode, onNodeOk, requireLab, resetNode, SLEEP_IMAGE_SCRIPT, upChanges } from "../support/lab";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { projectRoot } from "../support/engine";
+import { fleetCli, fleetFile, onNode, onNodeOk, onNodeWithInput, requireLab, resetNode, SLEEP_IMAGE_SCRIPT, upChanges } from "../support/lab";
 
 const node = "gnh-node-1";
 const stack = uniqueStackName("e2e-gpunode");
@@ -58,7 +63,20 @@ describe(`pulumi up on a green lab node (${node})`, () => {
 
     it("runs a container with the nvidia runtime under the new seccomp profile", () => {
         expect(onNodeOk(node, "docker run --rm --runtime=nvidia gnh-sleep:1 /usr/bin/sleep 0 && echo ran").trim()).toBe("ran");
-        // ptrace-family syscalls are blocked by our profile: the kernel answers EPERM, sleep itself still runs
+    });
+
+    it("blocks a syscall that Docker's default profile allows (ptrace without CAP_SYS_PTRACE)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-probe-"));
+        execFileSync("gcc", ["-static", "-O2", "-o", path.join(dir, "probe"), path.join(projectRoot, "test", "fixtures", "seccomp-probe", "ptraceProbe.c")]);
+        const tar = execFileSync("tar", ["-C", dir, "-c", "probe"]);
+        fs.rmSync(dir, { recursive: true, force: true });
+        expect(onNodeWithInput(node, "docker import - gnh-ptrace-probe:1 >/dev/null", tar).status).toBe(0);
+        const denied = onNode(node, "docker run --rm gnh-ptrace-probe:1 /probe");
+        expect(denied.stdout.trim()).toBe("ptrace denied: errno 1");
+        expect(denied.status).toBe(3);
+        const debugger_ = onNode(node, "docker run --rm --cap-add SYS_PTRACE gnh-ptrace-probe:1 /probe");
+        expect(debugger_.stdout.trim()).toBe("ptrace allowed");
+        expect(debugger_.status).toBe(0);
     });
 
     it("changes nothing on a second up and restarts nothing", () => {

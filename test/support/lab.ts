@@ -21,6 +21,11 @@ export function onNodeOk(node: string, command: string): string {
     return result.stdout;
 }
 
+/** Run on a node with data on stdin (for example a tar to `docker import`). */
+export function onNodeWithInput(node: string, command: string, input: Buffer): SpawnSyncReturns<string> {
+    return spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "ssh", node, command], { input, encoding: "utf8", timeout: 300_000 });
+}
+
 export function resetNode(node: string): void {
     const result = spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "reset", node], { encoding: "utf8", timeout: 300_000 });
     if (result.status !== 0) {
