@@ -1,0 +1,60 @@
+// Upgrade safety: a stack deployed by the previous release (the commit "Release v0.1.0", run from
+// a git worktree with its own program and provider) is taken over by this checkout's program:
+// `up` must change nothing on the host and report no changes (renamed resources need aliases).
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot, uniqueStackName } from "../support/engine";
+import { fleetCli, fleetFile, onNodeOk, requireLab, resetNode, upChanges } from "../support/lab";
+
+const RELEASE_SUBJECT = "Release v0.1.0";
+const node = "gnh-node-1";
+const stack = uniqueStackName("e2e-upgrade");
+const worktree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gnh-release-")), "release");
+const current = fleetCli(stack);
+
+function releaseCli(...args: string[]) {
+    // The release's own program and provider, in this checkout's offline environment and backend.
+    return spawnSync("bash", [path.join(projectRoot, "scripts", "pulumi-env.sh"), ...args, "--stack", stack, "--cwd", worktree, "--non-interactive"],
+        { encoding: "utf8", timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+}
+
+beforeAll(() => {
+    requireLab();
+    const commit = execFileSync("git", ["-C", projectRoot, "log", "--format=%H", "-1", `--grep=^${RELEASE_SUBJECT}$`], { encoding: "utf8" }).trim();
+    expect(commit, `no commit "${RELEASE_SUBJECT}" in this clone's history`).toMatch(/^[0-9a-f]{40}$/);
+    execFileSync("git", ["-C", projectRoot, "worktree", "add", "--detach", worktree, commit], { stdio: "ignore" });
+    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(worktree, "node_modules"));
+    resetNode(node);
+    expect(current("stack", "init").status).toBe(0);
+    current("config", "set", "fleetFile", fleetFile);
+    current("config", "set", "--path", "nodes[0]", node);
+    // Stack config lives beside the program: the release's copy of the project gets the same file.
+    fs.copyFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), path.join(worktree, `Pulumi.${stack}.yaml`));
+});
+
+afterAll(() => {
+    current("stack", "rm", "--yes", "--force");
+    spawnSync("git", ["-C", projectRoot, "worktree", "remove", "--force", worktree]);
+    resetNode(node);
+});
+
+describe("upgrade from the previous release", () => {
+    it("deploys with the release, then changes nothing with this checkout", () => {
+        const old = releaseCli("up", "--yes", "--skip-preview");
+        expect(old.status, old.stdout + old.stderr).toBe(0);
+        const dockerdStarted = onNodeOk(node, "systemctl show -p ExecMainStartTimestampMonotonic --value docker.service").trim();
+        const files = onNodeOk(node, "sha256sum /etc/docker/daemon.json /etc/docker/seccomp.json /etc/nvidia-container-runtime/config.toml /etc/apt/sources.list.d/nvidia-container-toolkit.list");
+
+        const preview = current("preview", "--expect-no-changes", "--diff");
+        expect(preview.status, preview.stdout + preview.stderr).toBe(0);
+        const up = current("up", "--yes", "--skip-preview", "--json");
+        expect(up.status, up.stderr).toBe(0);
+        const changes = upChanges(up.stdout) ?? {};
+        expect(Object.keys(changes).filter((op) => op !== "same"), JSON.stringify(changes)).toEqual([]);
+        expect(onNodeOk(node, "systemctl show -p ExecMainStartTimestampMonotonic --value docker.service").trim()).toBe(dockerdStarted);
+        expect(onNodeOk(node, "sha256sum /etc/docker/daemon.json /etc/docker/seccomp.json /etc/nvidia-container-runtime/config.toml /etc/apt/sources.list.d/nvidia-container-toolkit.list")).toBe(files);
+    });
+});
