@@ -3,7 +3,7 @@
 // `docker:index/container:Container` inputs, the live audit from `docker inspect`
 // (policies/containerPolicies.ts and audit/inspect.ts hold the two normalizers), so one check
 // judges both, and the parity test runs the same fixtures through the two.
-import { fail, notApplicable, pass, Rule, Verdict } from "./rule";
+import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
 /** One GPU/device request as Docker stores it (HostConfig.DeviceRequests). */
 export interface DeviceRequest {
@@ -73,8 +73,6 @@ export interface ContainerFacts {
 
 export type ContainerRule = Rule<ContainerFacts>;
 
-const cis = (id: string) => ({ framework: "CIS Docker Benchmark 1.6" as const, id });
-const seed = (id: string) => ({ framework: "seed checklist" as const, id });
 
 const named = (c: ContainerSpec) => `container ${c.name}`;
 

@@ -1,7 +1,7 @@
 // Docker daemon controls (CIS Docker Benchmark 1.6 section 2 and the seed checklist), each
 // defined once: what it wants in daemon.json (`desired`, applied by HardenedDockerDaemon) and how
 // it judges a daemon.json (`evaluate`, used by the policy pack and the live audit).
-import { fail, notApplicable, pass, Rule, Verdict } from "./rule";
+import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
 /** A parsed /etc/docker/daemon.json: JSON, with the keys we judge typed loosely on purpose. */
 export type DaemonJson = Readonly<Record<string, unknown>>;
@@ -19,8 +19,6 @@ export interface DaemonRule extends Rule<DaemonFacts> {
 export const NVIDIA_RUNTIME_PATH = "/usr/bin/nvidia-container-runtime";
 export const SECCOMP_PROFILE_PATH = "/etc/docker/seccomp.json";
 
-const cis = (id: string) => ({ framework: "CIS Docker Benchmark 1.6" as const, id });
-const seed = (id: string) => ({ framework: "seed checklist" as const, id });
 
 /** Judge one daemon.json, or say why it cannot be judged. */
 function onDaemon(check: (daemon: DaemonJson) => Verdict) {

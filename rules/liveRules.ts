@@ -2,7 +2,7 @@
 // `docker info` reports, the seccomp profile on disk, and the owner and mode of the files CIS
 // section 3 names. Judged by the live audit only (checkedAt: audit).
 import { compareVersions } from "../lib/toolkitConfig";
-import { fail, notApplicable, pass, Rule, Verdict } from "./rule";
+import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
 export interface PackageVersion {
     /** The version string as installed ("1.1.15+ds1-2+deb13u1" from dpkg; "1.1.15" from runc --version). */
@@ -41,8 +41,6 @@ export interface LiveRuleOptions {
 
 export type LiveRule = Rule<HostFacts>;
 
-const cis = (id: string) => ({ framework: "CIS Docker Benchmark 1.6" as const, id });
-const seed = (id: string) => ({ framework: "seed checklist" as const, id });
 
 export interface RuntimeAdvisory {
     readonly cves: readonly string[];

@@ -12,6 +12,11 @@ export interface ControlRef {
     readonly id: string;
 }
 
+/** Control references, spelled once. */
+export const cis = (id: string): ControlRef => ({ framework: "CIS Docker Benchmark 1.6", id });
+export const seed = (id: string): ControlRef => ({ framework: "seed checklist", id });
+export const nvidiaBulletin = (id: string): ControlRef => ({ framework: "NVIDIA security bulletin", id });
+
 export type Verdict =
     | { readonly status: "pass" }
     | { readonly status: "fail"; readonly message: string }

@@ -3,7 +3,7 @@
 // builds these facts from gnh:host:NvidiaToolkit inputs, the live audit from dpkg, config.toml,
 // the apt source files and the keyrings they name.
 import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, NVIDIA_KEY_FINGERPRINT, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
-import { fail, notApplicable, pass, Rule, Verdict } from "./rule";
+import { fail, notApplicable, nvidiaBulletin, pass, Rule, seed, Verdict } from "./rule";
 
 export interface AptSourceFact {
     /** Where the line is: a file path (audit) or a resource name (preview). */
@@ -41,8 +41,6 @@ export interface ToolkitRuleOptions {
 
 export type ToolkitRule = Rule<ToolkitFacts>;
 
-const nvidia = (id: string) => ({ framework: "NVIDIA security bulletin" as const, id });
-const seed = (id: string) => ({ framework: "seed checklist" as const, id });
 
 export interface ToolkitAdvisory {
     readonly cves: readonly string[];
@@ -78,7 +76,7 @@ export const toolkitAdvisories: ToolkitRule = {
     id: "GNH-TOOLKIT-ADVISORIES",
     title: "The NVIDIA Container Toolkit has every security fix",
     severity: "critical",
-    controls: TOOLKIT_ADVISORIES.flatMap((a) => a.cves.map(nvidia)),
+    controls: TOOLKIT_ADVISORIES.flatMap((a) => a.cves.map(nvidiaBulletin)),
     rationale: "Toolkit versions before 1.17.8 let a malicious image escape to the host (CVE-2024-0132, CVE-2025-23266 \"NVIDIAScape\" and others): the hooks run as root on the host.",
     remediation: `Upgrade the four toolkit packages together to ${CUDA_COMPAT_HOOK_FIXED_IN} or later (NvidiaContainerToolkit version), and regenerate CDI specs.`,
     links: ["https://nvidia.custhelp.com/app/answers/detail/a_id/5659"],
@@ -127,7 +125,7 @@ export const toolkitLdconfig: ToolkitRule = {
     id: "GNH-TOOLKIT-LDCONFIG",
     title: "ldconfig is the host's (config.toml ldconfig starts with @)",
     severity: "high",
-    controls: [nvidia("CVE-2024-0136"), nvidia("CVE-2024-0137")],
+    controls: [nvidiaBulletin("CVE-2024-0136"), nvidiaBulletin("CVE-2024-0137")],
     rationale: "Without the leading @ the toolkit runs an ldconfig found inside the container's filesystem, as root on the host.",
     remediation: 'Set nvidia-container-cli.ldconfig = "@/sbin/ldconfig" in /etc/nvidia-container-runtime/config.toml.',
     enforcement: "mandatory",
@@ -147,7 +145,7 @@ export const toolkitCompatHook: ToolkitRule = {
     id: "GNH-TOOLKIT-COMPAT-HOOK",
     title: `The CUDA compat-lib hook is disabled on toolkits older than ${CUDA_COMPAT_HOOK_FIXED_IN}`,
     severity: "critical",
-    controls: [nvidia("CVE-2025-23266"), nvidia("CVE-2025-23267")],
+    controls: [nvidiaBulletin("CVE-2025-23266"), nvidiaBulletin("CVE-2025-23267")],
     rationale: "The enable-cuda-compat hook of older toolkits can be steered by an image (LD_PRELOAD) into running attacker code as root on the host (NVIDIAScape).",
     remediation: `Upgrade to ${CUDA_COMPAT_HOOK_FIXED_IN}+; until then set features.disable-cuda-compat-lib-hook = true in config.toml.`,
     enforcement: "mandatory",
