@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm run demo`: the main job on the embedded default. Starts the local lab (GPU-node hosts
-# in containers), then hardens every lab node with `pulumi up` (real engine, real SSH), shows
-# that a second run changes nothing, and that the policy pack passes what was applied.
+# `npm run demo`: the main job on the embedded default. Starts the local lab (two GPU-node hosts
+# in containers, one of them left the way NVIDIA's install guide leaves a host), hardens every
+# node with `pulumi up` of stack `lab` (real engine, real SSH, the policy pack on), prints what
+# each node now runs, then checks that a second run has nothing to do.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bash "$here/setup.sh"
@@ -9,14 +10,31 @@ bash "$here/setup.sh"
 source "$here/env.sh"
 cd "$GNH_ROOT"
 
-stack="${GNH_DEMO_STACK:-demo}"
+stack="${GNH_DEMO_STACK:-lab}"
 echo "== starting the lab"
 bash lab/lab.sh up
 echo "== stack $stack"
 pulumi stack select "$stack" --create --non-interactive >/dev/null
 pulumi config set fleetFile "$GNH_ROOT/.lab/fleet.yaml" --stack "$stack"
-echo "== pulumi up: harden every lab node"
-pulumi up --yes --skip-preview --non-interactive --stack "$stack" --policy-pack policies
-echo "== second run: nothing to change"
-pulumi preview --refresh --expect-no-changes --non-interactive --stack "$stack"
-echo "== done: 'npm run pulumi -- stack output --stack $stack' shows each node's daemon.json hash"
+echo "== pulumi up: harden every lab node (policy pack on)"
+pulumi up --yes --skip-preview --refresh --non-interactive --stack "$stack" --policy-pack policies
+echo
+echo "== what each node runs now"
+pulumi stack output nodes --json --stack "$stack" | node -e '
+const nodes = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const rows = [["node", "toolkit", "daemon.json (sha256)", "seccomp profile (sha256)"]];
+for (const [name, n] of Object.entries(nodes)) rows.push([name, n.toolkit, n.daemonSettingsHash.slice(0, 16), n.seccompSha256.slice(0, 16)]);
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+for (const row of rows) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join("  "));
+'
+for node in $(pulumi stack output nodes --json --stack "$stack" | node -e 'console.log(Object.keys(JSON.parse(require("fs").readFileSync(0,"utf8"))).join(" "))'); do
+  printf '%-18s %s\n' "$node" "$(bash lab/lab.sh ssh "$node" "docker info --format 'live-restore={{.LiveRestoreEnabled}} runtimes={{range \$k, \$v := .Runtimes}}{{\$k}},{{end}} security={{join .SecurityOptions \",\"}}'")"
+done
+echo
+echo "== second run: drift check against the nodes themselves"
+if pulumi preview --refresh --expect-no-changes --non-interactive --stack "$stack" >/dev/null; then
+  echo "no changes: every node matches what was applied"
+else
+  echo "the second run found changes (see: npm run pulumi -- preview --refresh --diff --stack $stack)" >&2
+  exit 1
+fi
