@@ -77,7 +77,11 @@ export function parseFleet(text: string, file: string): Fleet {
             const params = error.params as { additionalProperty?: string; missingProperty?: string };
             if (params.additionalProperty) {
                 const key = params.additionalProperty;
-                problems.push(`${at(`${pointer}/${key}`, true)}: ${describe(pointer)}: unknown key "${key}"`);
+                const suggestion = closestKey(key, allowedKeys(pointer));
+                const secretHint = /private.?key$/i.test(key)
+                    ? ": a private key is never written into the fleet file; give the path of the key file, which the program reads and keeps as a Pulumi secret"
+                    : "";
+                problems.push(`${at(`${pointer}/${key}`, true)}: ${describe(pointer)}: unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}${secretHint}`);
             } else if (params.missingProperty) {
                 problems.push(`${at(pointer)}: ${describe(pointer)}: "${params.missingProperty}" is required`);
             } else {
@@ -113,6 +117,37 @@ export function parseFleet(text: string, file: string): Fleet {
         throw new FleetError(problems.join("\n"));
     }
     return { nodes, mirror: raw.mirror };
+}
+
+/** The keys the schema allows at a pointer ("" = top level, "/nodes/3" = a node, "/mirror", "/defaults"). */
+function allowedKeys(pointer: string): string[] {
+    const schema = fleetSchema as { properties: Record<string, { properties?: Record<string, unknown>; items?: { properties?: Record<string, unknown> } }> };
+    const segments = pointer.split("/").slice(1);
+    if (segments.length === 0) {
+        return Object.keys(schema.properties);
+    }
+    const top = schema.properties[segments[0]];
+    return Object.keys((segments[0] === "nodes" ? top?.items?.properties : top?.properties) ?? {});
+}
+
+/** The allowed key closest to a misspelt one (edit distance at most 2), if any. */
+function closestKey(key: string, candidates: readonly string[]): string | undefined {
+    const distance = (a: string, b: string) => {
+        const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+        for (let i = 1; i <= a.length; i++) {
+            let previous = row[0];
+            row[0] = i;
+            for (let j = 1; j <= b.length; j++) {
+                const current = row[j];
+                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.length];
+    };
+    const score = (c: string) => (c.toLowerCase().startsWith(key.toLowerCase()) ? 1 : distance(key, c));
+    const best = candidates.map((c) => [c, score(c)] as const).sort((x, y) => x[1] - y[1])[0];
+    return best !== undefined && best[1] <= 2 ? best[0] : undefined;
 }
 
 /** "/nodes/2/port" -> "nodes[2].port" for messages. */

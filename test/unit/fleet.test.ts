@@ -47,7 +47,8 @@ describe("fleet file", () => {
     });
 
     it("names an unknown key where it is written", () => {
-        expect(errorOf(good.replace("    port: 22201", "    prot: 22201"))).toBe('fleet.yaml:10:5: nodes[0]: unknown key "prot"');
+        expect(errorOf(good.replace("    port: 22201", "    prot: 22201"))).toBe('fleet.yaml:10:5: nodes[0]: unknown key "prot" (did you mean "port"?)');
+        expect(errorOf(good.replace("mirror:", "mirrors:"))).toContain('fleet.yaml:4:1: the fleet file: unknown key "mirrors" (did you mean "mirror"?)');
     });
 
     it("requires a host key for every node", () => {
@@ -65,6 +66,17 @@ describe("fleet file", () => {
         const message = errorOf(text);
         expect(message).toContain("fleet.yaml:11:11: node gpu-a: the name is used twice");
         expect(message).toContain('fleet.yaml:7:5: node gpu-a: "privateKeyPath" is required (on the node or in defaults)');
+    });
+
+    it("requires a host", () => {
+        expect(errorOf(good.replace("    host: 127.0.0.1\n    port: 22201", "    port: 22201"))).toBe('fleet.yaml:8:5: nodes[0]: "host" is required');
+    });
+
+    it("refuses a private key written into the file: keys are referenced by path and kept secret", () => {
+        const message = errorOf(good.replace("    port: 22201", "    port: 22201\n    privateKey: |\n      -----BEGIN OPENSSH PRIVATE KEY-----"));
+        expect(message).toContain('nodes[0]: unknown key "privateKey" (did you mean "privateKeyPath"?)');
+        expect(message).toContain("a private key is never written into the fleet file");
+        expect(message).not.toContain("BEGIN OPENSSH");
     });
 
     it("reports broken YAML with its position", () => {
