@@ -90,6 +90,8 @@ describe(`pulumi up on a green lab node (${node})`, () => {
     it("reports drift by node and key in a refresh preview, repairs it with up --refresh, then is quiet", () => {
         onNodeOk(node, `sed -i 's/"icc": false/"icc": true/' /etc/docker/daemon.json`);
         onNodeOk(node, "apt-mark unhold nvidia-container-toolkit >/dev/null");
+        onNodeOk(node, "echo '{}' > /etc/docker/seccomp.json");
+        onNodeOk(node, "sed -i 's/^accept-nvidia-visible-devices-envvar-when-unprivileged = false/accept-nvidia-visible-devices-envvar-when-unprivileged = true/' /etc/nvidia-container-runtime/config.toml");
         const drift = pulumi("preview", "--refresh", "--expect-no-changes", "--diff");
         expect(drift.status).not.toBe(0);
         const text = drift.stdout + drift.stderr;
@@ -97,11 +99,15 @@ describe(`pulumi up on a green lab node (${node})`, () => {
         expect(text).toContain(`${node}-daemon-json`);
         expect(text).toMatch(/~ icc\s+: true => false/);
         expect(text).toContain("nvidia-container-toolkit=1.17.8-1 (not held)");
+        expect(text).toMatch(/gnh:host:File: \(update\)[\s\S]*gnh-node-1-seccomp-json[\s\S]*content/);
+        expect(text).toMatch(/~ accept-nvidia-visible-devices-envvar-when-unprivileged\s*: true => false/);
 
         const repair = pulumi("up", "--refresh", "--yes", "--skip-preview");
         expect(repair.status, repair.stdout + repair.stderr).toBe(0);
         expect(onNodeOk(node, "grep '\"icc\"' /etc/docker/daemon.json")).toContain("false");
         expect(onNodeOk(node, "apt-mark showhold")).toContain("nvidia-container-toolkit\n");
+        expect(onNodeOk(node, "head -c 40 /etc/docker/seccomp.json")).toContain("SCMP_ACT_ERRNO");
+        expect(onNodeOk(node, "grep '^accept-nvidia-visible-devices-envvar-when-unprivileged' /etc/nvidia-container-runtime/config.toml").trim()).toBe("accept-nvidia-visible-devices-envvar-when-unprivileged = false");
         const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
         expect(quiet.status, quiet.stdout).toBe(0);
         expect(inspect("job")).toEqual(before);
