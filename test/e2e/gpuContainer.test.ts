@@ -1,0 +1,156 @@
+// HardenedGpuContainer's spec, live, on a hardened lab node (gnh-node-2): the `docker run` form of
+// the same spec the component hands to docker.Container (the docker provider binary cannot be
+// installed here). The node is hardened by `pulumi up` of the fleet program on a stack of its
+// own, and reset at the end.
+//
+// The lab has no image registry: the image is built on the node (`docker import` of its own
+// binaries) and referenced by its image ID, sha256:<64 hex>, which is content-addressed like a
+// repo digest. Pulling by repo digest from a registry is left for when the lab has one.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dockerProviderInputs, dockerRunArgs } from "../../lib/containerAdapters";
+import { GpuContainerSettings, gpuContainerSpec } from "../../lib/containerSpec";
+import { parseFleet } from "../../lib/fleet";
+import { shellQuote } from "../../lib/shellQuote";
+import { writeKnownHosts } from "../../components/gpuContainer";
+import { projectRoot, uniqueStackName } from "../support/engine";
+import { fleetCli, fleetFile, onNode, onNodeOk, requireLab, resetNode } from "../support/lab";
+
+const node = "gnh-node-2";
+const stack = uniqueStackName("e2e-gpuc");
+const pulumi = fleetCli(stack);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-gpuc-e2e-"));
+const CLI_LOG = "/var/log/nvidia-container-cli.log";
+
+/** sleep and id with the libraries they load, as a local image; prints its image ID. */
+const IMAGE_SCRIPT = [
+    "set -e",
+    "files=$(for b in /usr/bin/sleep /usr/bin/id; do echo \"$b\"; ldd \"$b\" | grep -o '/[^ ]*'; done | sort -u | sed 's|^/||')",
+    "tar -C / -ch $files | docker import - gnh-gpuc:e2e >/dev/null",
+    "docker image inspect -f '{{.Id}}' gnh-gpuc:e2e",
+].join("\n");
+
+let imageId: string;
+let settings: GpuContainerSettings;
+
+const inspect = (name: string) => JSON.parse(onNodeOk(node, `docker inspect ${shellQuote(name)}`))[0];
+const run = (spec: ReturnType<typeof gpuContainerSpec>) => onNode(node, `docker run ${dockerRunArgs(spec).map(shellQuote).join(" ")}`);
+const cliLog = () => onNodeOk(node, `cat ${CLI_LOG} 2>/dev/null || true`).trim().split("\n").filter(Boolean);
+/** The value of --device= in one logged nvidia-container-cli call. */
+const requestedDevices = (line: string) => /(?:^| )--device=(\S+)/.exec(line)?.[1];
+
+beforeAll(() => {
+    requireLab();
+    resetNode(node);
+    expect(pulumi("stack", "init").status).toBe(0);
+    pulumi("config", "set", "fleetFile", fleetFile);
+    pulumi("config", "set", "--path", "nodes[0]", node);
+    const up = pulumi("up", "--yes", "--skip-preview");
+    expect(up.status, up.stdout + up.stderr).toBe(0);
+    imageId = onNodeOk(node, IMAGE_SCRIPT).trim();
+    expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    settings = {
+        image: imageId,
+        user: "1000:1000",
+        gpus: ["1", "3"],
+        command: ["/usr/bin/sleep", "100000"],
+        memoryMb: 64,
+        cpus: 0.5,
+        pidsLimit: 256,
+        hostPaths: [{ source: "/etc/os-release", target: "/host/os-release" }],
+        ports: [{ internal: 8080, external: 18080 }],
+        bindAddress: "127.0.0.1",
+    };
+}, 600_000);
+
+afterAll(() => {
+    pulumi("stack", "rm", "--yes", "--force");
+    fs.rmSync(work, { recursive: true, force: true });
+    resetNode(node);
+});
+
+describe(`HardenedGpuContainer's docker run form on a hardened node (${node})`, () => {
+    it("starts with the nvidia runtime as a non-root user, asking nvidia-container-cli for exactly the requested GPUs", () => {
+        onNodeOk(node, `rm -f ${CLI_LOG}`);
+        const spec = gpuContainerSpec("gpuc-e2e", settings);
+        const started = run(spec);
+        expect(started.status, started.stderr).toBe(0);
+
+        const live = inspect("gpuc-e2e");
+        expect(live.State.Running).toBe(true);
+        expect(live.HostConfig.Runtime).toBe("nvidia");
+        expect(live.Image).toBe(imageId);
+        expect(onNodeOk(node, "docker exec gpuc-e2e id").trim()).toBe("uid=1000 gid=1000 groups=1000");
+
+        // One call of the (placeholder) nvidia-container-cli, for GPUs 1 and 3 and nothing else.
+        const calls = cliLog();
+        expect(calls).toHaveLength(1);
+        expect(calls[0]).toContain(" configure ");
+        expect(requestedDevices(calls[0])).toBe("1,3");
+
+        // The kernel's view of the container's process: filtered by seccomp, no new privileges.
+        const status = onNodeOk(node, `grep -E '^(Seccomp|NoNewPrivs|CapEff):' /proc/${live.State.Pid}/status`);
+        expect(status).toMatch(/Seccomp:\s+2/);
+        expect(status).toMatch(/NoNewPrivs:\s+1/);
+        expect(status).toMatch(/CapEff:\s+0000000000000000/);
+        // The daemon's seccomp profile (the node's) applies: the container sets none of its own.
+        expect((live.HostConfig.SecurityOpt as string[]).filter((o) => o.startsWith("seccomp"))).toEqual([]);
+        expect(onNodeOk(node, "docker info --format '{{json .SecurityOptions}}'")).toContain("name=seccomp,profile=/etc/docker/seccomp.json");
+        expect(live.HostConfig.PortBindings).toEqual({ "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "18080" }] });
+    });
+
+    it("is clean for every container rule in the live audit", () => {
+        const result = spawnSync("npm", ["run", "--silent", "audit", "--", "--fleet", fleetFile, "--node", node, "--format", "json"],
+            { cwd: projectRoot, encoding: "utf8", timeout: 180_000, maxBuffer: 64 * 1024 * 1024 });
+        const report = JSON.parse(result.stdout) as { nodes: { node: string; status: string; findings: { ruleId: string; target: string; status: string; message: string }[] }[] };
+        const audited = report.nodes.find((n) => n.node === node);
+        expect(audited?.status, result.stderr).toBe("audited");
+        const mine = audited!.findings.filter((f) => f.target === "container gpuc-e2e" && f.ruleId.startsWith("GNH-CONTAINER-"));
+        expect(mine.length).toBeGreaterThanOrEqual(13);
+        expect(mine.filter((f) => f.status !== "pass").map((f) => `${f.ruleId}: ${f.message}`)).toEqual([]);
+    });
+
+    it("observed: Docker's own GPU requests (--gpus) do not reach nvidia-container-cli on a hardened node", () => {
+        // Docker passes --gpus as NVIDIA_VISIBLE_DEVICES; the toolkit ignores it for unprivileged
+        // containers (accept-nvidia-visible-devices-envvar-when-unprivileged = false). The
+        // container starts, without GPUs: why "mounts" is the default mechanism.
+        onNodeOk(node, `rm -f ${CLI_LOG}`);
+        const spec = gpuContainerSpec("gpuc-e2e-gpus", { ...settings, gpuRequest: "device-requests", ports: [] });
+        const started = run(spec);
+        expect(started.status, started.stderr).toBe(0);
+        expect(inspect("gpuc-e2e-gpus").HostConfig.DeviceRequests).toEqual([{ Driver: "nvidia", Count: 0, DeviceIDs: ["1", "3"], Capabilities: [["gpu"]], Options: {} }]);
+        expect(cliLog()).toEqual([]);
+        onNodeOk(node, "docker rm -f gpuc-e2e-gpus >/dev/null");
+    });
+
+    it("observed: a CDI name is refused by this node's Docker (no CDI feature, no CDI spec without a driver)", () => {
+        const spec = gpuContainerSpec("gpuc-e2e-cdi", { ...settings, gpus: ["nvidia.com/gpu=1"], ports: [] });
+        const started = run(spec);
+        expect(started.status).not.toBe(0);
+        expect(started.stderr).toContain('could not select device driver "cdi"');
+    });
+
+    it("the docker provider's ssh options reach the node only when its host key matches", () => {
+        const fleetNode = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile).nodes.find((n) => n.name === node)!;
+        const good = path.join(work, "known_hosts");
+        writeKnownHosts(good, [fleetNode]);
+        const other = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile).nodes.find((n) => n.name !== node)!;
+        const wrong = path.join(work, "wrong_known_hosts");
+        writeKnownHosts(wrong, [{ ...fleetNode, hostKey: other.hostKey }]);
+        // What docker's ssh connection helper runs: ssh <sshOpts> -l USER -p PORT -- HOST docker ...
+        const ssh = (knownHostsFile: string) => {
+            const { sshOpts } = dockerProviderInputs({ ...fleetNode, knownHostsFile });
+            return spawnSync("ssh", [...sshOpts, "-l", fleetNode.user, "-p", String(fleetNode.port), "--", fleetNode.host, "docker", "version", "--format", "{{.Server.Version}}"],
+                { encoding: "utf8", timeout: 60_000 });
+        };
+        const ok = ssh(good);
+        expect(ok.status, ok.stderr).toBe(0);
+        expect(ok.stdout.trim()).toMatch(/^\d+\./);
+        const refused = ssh(wrong);
+        expect(refused.status).not.toBe(0);
+        expect(refused.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+    });
+});
