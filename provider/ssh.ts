@@ -44,13 +44,54 @@ export function closeAllSessions(): void {
     sessions.clear();
 }
 process.on("exit", closeAllSessions);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+        closeAllSessions();
+        process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+    });
+}
+
+const SESSION_DIR_PREFIX = "gnh-ssh-";
+
+/**
+ * A process killed outright (the engine may SIGKILL its plugins) cannot remove its session
+ * directory, which holds a copy of the private key. Each new process removes the directories
+ * of processes that are gone; the owner's pid is part of the name.
+ */
+export function removeOrphanedSessionDirs(tmp = os.tmpdir()): number {
+    let removed = 0;
+    for (const entry of fs.readdirSync(tmp)) {
+        const match = new RegExp(`^${SESSION_DIR_PREFIX}(\\d+)-`).exec(entry);
+        if (!match || Number(match[1]) === process.pid || processIsAlive(Number(match[1]))) {
+            continue;
+        }
+        fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
+        removed++;
+    }
+    return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+let orphansSwept = false;
 
 export class SshSession {
     private readonly dir: string;
     private readonly baseArgs: string[];
 
     constructor(private readonly connection: NodeConnection) {
-        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-ssh-"));
+        if (!orphansSwept) {
+            orphansSwept = true;
+            removeOrphanedSessionDirs();
+        }
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${SESSION_DIR_PREFIX}${process.pid}-`));
         fs.chmodSync(this.dir, 0o700);
         const keyFile = path.join(this.dir, "id");
         const knownHosts = path.join(this.dir, "known_hosts");
