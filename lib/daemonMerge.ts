@@ -84,7 +84,7 @@ export function mergeDaemonConfig(input: MergeInput, rules: readonly DaemonRule[
         if (getPath(lastApplied, path) !== undefined && !userValueSatisfiesOwners(merged, path, rules)) {
             // We manage this key and it was weakened on the node since: that is drift, put it back.
             setPath(merged, path, wanted);
-            notes.push(`repaired ${name}: changed on the node to ${JSON.stringify(current)}`);
+            notes.push(`repaired ${name}: changed on the node to ${shown(current)}`);
             continue;
         }
         if (isNvidiaGuideRuntime(path, current)) {
@@ -93,13 +93,30 @@ export function mergeDaemonConfig(input: MergeInput, rules: readonly DaemonRule[
             continue;
         }
         if (userValueSatisfiesOwners(merged, path, rules)) {
-            notes.push(`kept the node's ${name}: ${JSON.stringify(current)} also satisfies the rules that own it`);
+            notes.push(`kept the node's ${name}: ${shown(current)} also satisfies the rules that own it`);
             continue;
         }
-        conflicts.push(`${name}: the node has ${JSON.stringify(current)}, hardening needs ${JSON.stringify(wanted)} (set it in overrides to choose a value on purpose)`);
+        conflicts.push(`${name}: the node has ${shown(current)}, hardening needs ${JSON.stringify(wanted)} (set it in overrides to choose a value on purpose)`);
     }
 
     return { merged, applied: structuredClone(input.desired), conflicts, notes };
+}
+
+/**
+ * A node's value as messages show it: scalars as they are; objects and arrays (log-opts may hold
+ * a splunk-token, proxies a password) only by their keys, never their values.
+ */
+function shown(value: unknown): string {
+    if (typeof value === "boolean" || typeof value === "number" || value === null) {
+        return JSON.stringify(value);
+    }
+    if (typeof value === "string") {
+        return /[@:/]/.test(value) || value.length > 64 ? "a string value (not shown)" : JSON.stringify(value);
+    }
+    if (Array.isArray(value)) {
+        return `a list of ${value.length} (not shown)`;
+    }
+    return `an object with keys ${Object.keys(value as object).join(", ") || "(none)"} (values not shown)`;
 }
 
 function isNvidiaGuideRuntime(path: KeyPath, current: unknown): boolean {

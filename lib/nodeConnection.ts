@@ -13,7 +13,8 @@ export interface NodeConnection {
 }
 
 const HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}$/;
-const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9a-fA-F:]+\]?$/;
+// Host names, IPv4, and bare IPv6 (no brackets: ssh takes the address as it is).
+const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$/;
 const USER = /^[a-z_][a-z0-9_-]*\$?$/;
 
 /** Problems with a connection, each naming the node and the field; empty when valid. */

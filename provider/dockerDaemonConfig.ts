@@ -63,6 +63,14 @@ interface DockerInfo {
     readonly ServerVersion?: string;
 }
 
+function parseDockerInfo(session: SshSession, text: string): DockerInfo {
+    try {
+        return JSON.parse(text) as DockerInfo;
+    } catch {
+        throw new NodeError(session.nodeName, `docker info did not print JSON: ${text.trim().slice(0, 200)}`);
+    }
+}
+
 async function probe(session: SshSession): Promise<Probe> {
     const out = await session.check("reading the Docker configuration", PROBE_SCRIPT);
     const fields = new Map<string, string>();
@@ -93,7 +101,7 @@ async function probe(session: SshSession): Promise<Probe> {
         daemon: parseJson("daemon", DAEMON_JSON),
         lastApplied: parseJson("lastApplied", `${STATE_DIR}/daemon.last-applied.json`),
         dockerdArgs: decode("dockerdArgs").split("\n").filter((a) => a !== ""),
-        info: infoText.trim() ? JSON.parse(infoText) : undefined,
+        info: infoText.trim() ? parseDockerInfo(session, infoText) : undefined,
         version: fields.get("version") ?? "",
     };
 }
@@ -123,12 +131,12 @@ export function diff(olds: DockerDaemonConfigOutputs, news: DockerDaemonConfigIn
     if (!deepEqual(olds.overriddenKeys ?? [], news.overriddenKeys ?? [])) {
         changed.push("overriddenKeys");
     }
-    const { privateKey: _oldKey, ...oldTarget } = olds.connection;
-    const { privateKey: _newKey, ...newTarget } = news.connection;
-    const replaces = oldTarget.host !== newTarget.host || oldTarget.port !== newTarget.port || oldTarget.name !== newTarget.name ? ["connection"] : [];
-    if (!deepEqual(oldTarget, newTarget)) {
+    // A new address, user or key for the same node is an update (the state must hold the
+    // credentials that refresh and destroy will use); only another node is a replacement.
+    if (!deepEqual(olds.connection, news.connection)) {
         changed.push("connection");
     }
+    const replaces = olds.connection.name !== news.connection.name ? ["connection"] : [];
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
 }
 
@@ -328,11 +336,11 @@ async function signal(session: SshSession, how: "reload" | "restart", settled: (
         throw new Error(`docker ${how} failed: ${(result.stdout + result.stderr).trim().split("\n").slice(-3).join(" ")} ${log.stdout.trim()}`.trim());
     }
     const lines = result.stdout.trim().split("\n");
-    let info = JSON.parse(lines[lines.length - 1]) as DockerInfo;
+    let info = parseDockerInfo(session, lines[lines.length - 1]);
     // A reload (SIGHUP) returns before dockerd has applied it: give it a few seconds.
     for (let attempt = 0; attempt < 20 && !settled(info); attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        info = JSON.parse(await session.check("reading docker info", "docker info --format '{{json .}}'")) as DockerInfo;
+        info = parseDockerInfo(session, await session.check("reading docker info", "docker info --format '{{json .}}'"));
     }
     return info;
 }
@@ -376,7 +384,7 @@ async function writeSafely(session: SshSession, candidate: DaemonJson, current: 
             notes.push("enabled live-restore with a reload before any restart");
             base = withLiveRestore;
         } catch (error) {
-            await rollback(session, `enabling live-restore by reload: ${(error as Error).message}`);
+            await rollback(session, `enabling live-restore by reload: ${(error as Error).message}`, "reload");
         }
     }
     // Step 2: the full candidate; a restart only when a changed key needs one, through the
@@ -409,15 +417,23 @@ async function applyCandidate(session: SshSession, candidate: DaemonJson, base: 
         notes.push(`a test container ran with the ${runtime} runtime`);
         notes.push(restart ? `restarted docker for: ${changedKeys(base, candidate).join(", ")}` : "applied by reload, no restart");
     } catch (error) {
-        await rollback(session, (error as Error).message);
+        await rollback(session, (error as Error).message, restart ? "restart" : "reload");
     }
 }
 
-async function rollback(session: SshSession, cause: string): Promise<never> {
+/**
+ * Put the previous file back and get Docker running on it again, the same way it was changed:
+ * a reload after a reload (restarting would kill the containers that live-restore was not yet
+ * protecting), a restart after a restart (this runs inside the restart gate).
+ */
+async function rollback(session: SshSession, cause: string, how: "reload" | "restart"): Promise<never> {
     await session.check("restoring the previous daemon.json", RESTORE_SCRIPT);
     // A failed start counts against systemd's start limit (and Restart= retries add to it):
     // clear it, or the rollback's own restart is refused.
-    const restarted = await session.run(`systemctl reset-failed docker.service docker.socket 2>/dev/null; systemctl restart docker.service 2>&1; ${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
-    const state = restarted.code === 0 ? "the previous daemon.json is restored and Docker runs again" : "the previous daemon.json is restored but Docker did NOT come back: check the node now";
+    const signalDocker = how === "restart"
+        ? "systemctl reset-failed docker.service docker.socket 2>/dev/null; systemctl restart docker.service 2>&1"
+        : "systemctl reload docker.service 2>&1";
+    const restored = await session.run(`${signalDocker}; ${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
+    const state = restored.code === 0 ? "the previous daemon.json is restored and Docker runs again" : "the previous daemon.json is restored but Docker did NOT come back: check the node now";
     throw new NodeError(session.nodeName, `applying daemon.json failed, ${state}. Docker said: ${cause}`);
 }

@@ -6,7 +6,7 @@ import { DOCKER_DAEMON_CONFIG_TYPE, MANAGED_FILE_TYPE, NVIDIA_TOOLKIT_TYPE } fro
 import * as daemon from "./dockerDaemonConfig";
 import * as file from "./managedFile";
 import * as toolkit from "./nvidiaToolkit";
-import { unwrapSecrets, withSecretKey } from "./secrets";
+import { unwrapSecrets, withSecretEffective, withSecretKey } from "./secrets";
 
 export const PROVIDER_VERSION = "0.1.0";
 
@@ -26,6 +26,9 @@ const handlers: Record<string, ResourceHandler> = {
     [MANAGED_FILE_TYPE]: file,
     [NVIDIA_TOOLKIT_TYPE]: toolkit,
 };
+
+/** Secrets in a resource's outputs: the private key always, and what a resource says it holds. */
+const protect = <T extends object>(outs: T): T => withSecretEffective(withSecretKey(outs as { connection?: { privateKey?: string } }) as T & { effective?: unknown });
 
 /** "urn:pulumi:stack::project::parent$gnh:host:DockerDaemonConfig::name" -> the resource's own type. */
 function handlerFor(urn: string): ResourceHandler {
@@ -47,14 +50,14 @@ const provider: Provider = {
     },
     async create(urn, inputs) {
         const result = await handlerFor(urn).create(unwrapSecrets(inputs));
-        return { id: result.id, outs: withSecretKey(result.outs) };
+        return { id: result.id, outs: protect(result.outs) };
     },
     async read(id, urn, props) {
         const result = await handlerFor(urn).read(id, unwrapSecrets(props));
-        return { id: result.id, props: withSecretKey(result.props), inputs: result.inputs && withSecretKey(result.inputs) };
+        return { id: result.id, props: protect(result.props), inputs: result.inputs && withSecretKey(result.inputs) };
     },
     async update(_id, urn, _olds, news) {
-        return { outs: withSecretKey((await handlerFor(urn).update(unwrapSecrets(news))).outs) };
+        return { outs: protect((await handlerFor(urn).update(unwrapSecrets(news))).outs) };
     },
     async delete(_id, urn, props) {
         await handlerFor(urn).remove(unwrapSecrets(props));

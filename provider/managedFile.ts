@@ -49,7 +49,7 @@ const normalMode = (mode: string) => mode.padStart(4, "0");
 export function diff(olds: ManagedFileOutputs, news: ManagedFileInputs): DiffResult {
     const changes = olds.content !== news.content || olds.owner !== news.owner || olds.group !== news.group
         || normalMode(olds.mode) !== normalMode(news.mode) || olds.path !== news.path || Boolean(olds.keepOnDelete) !== Boolean(news.keepOnDelete)
-        || olds.connection.host !== news.connection.host || olds.connection.port !== news.connection.port;
+        || JSON.stringify(olds.connection) !== JSON.stringify(news.connection); // a rotated key or new address must reach the state
     const replaces = olds.path !== news.path || olds.connection.name !== news.connection.name ? ["path"] : [];
     return { changes, replaces, deleteBeforeReplace: false };
 }

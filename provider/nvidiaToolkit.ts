@@ -56,7 +56,7 @@ export function check(news: Partial<NvidiaToolkitInputs>): CheckResult {
 export function diff(olds: NvidiaToolkitOutputs, news: NvidiaToolkitInputs): DiffResult {
     const changes = olds.version !== news.version || !deepEqual(olds.repository, news.repository)
         || !deepEqual(olds.runtimeConfig, news.runtimeConfig)
-        || olds.connection.host !== news.connection.host || olds.connection.port !== news.connection.port;
+        || !deepEqual(olds.connection, news.connection); // a rotated key or new address must reach the state
     const replaces = olds.connection.name !== news.connection.name ? ["connection"] : [];
     return { changes, replaces, deleteBeforeReplace: false };
 }
@@ -93,37 +93,44 @@ if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --download-only --allo
      -o Dir::Etc::sourcelist="$stage/staged.list" -o Dir::Etc::sourceparts=- "$@" > "$stage/download.log" 2>&1; then
   echo "the pinned packages could not be fetched and verified from $repo:" >&2; grep -E '^E:' "$stage/download.log" | head -n 5 >&2; exit 15
 fi
-# Proven: install the keyring, then the source. Other files naming the same repository are
-# set aside (apt refuses two entries with different Signed-By for one URL).
+# Proven: install the keyring and the source, then set aside other files naming the same
+# repository (apt refuses two entries with different Signed-By for one URL).
+install -o root -g root -m 644 "$stage/keyring.gpg" "$keyring.gnh-tmp" || exit 16
+mv -f "$keyring.gnh-tmp" "$keyring" || exit 16
+printf 'deb [signed-by=%s] %s /\\n' "$keyring" "$repo" > "$list.gnh-tmp" || exit 17
+chmod 644 "$list.gnh-tmp" || exit 17
+mv -f "$list.gnh-tmp" "$list" || exit 17
 mkdir -p /etc/apt/.gnh-replaced
 for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-  [ -f "$f" ] && [ "$f" != "$list" ] && grep -qF "$repo" "$f" && mv -f "$f" "/etc/apt/.gnh-replaced/$(basename "$f")" && echo "set aside $f"
+  if [ -f "$f" ] && [ "$f" != "$list" ] && grep -qF "$repo" "$f"; then
+    mv -f "$f" "/etc/apt/.gnh-replaced/$(basename "$f")" || exit 18
+    echo "set aside $f"
+  fi
 done
-install -o root -g root -m 644 "$stage/keyring.gpg" "$keyring.gnh-tmp" && mv -f "$keyring.gnh-tmp" "$keyring"
-printf 'deb [signed-by=%s] %s /\\n' "$keyring" "$repo" > "$list.gnh-tmp" && chmod 644 "$list.gnh-tmp" && mv -f "$list.gnh-tmp" "$list"
 `;
 
-// $@ = package=version pairs, then "--", then package names to hold.
+// $@ = package=version pins; each pinned package is then held.
 const PACKAGES_SCRIPT = `
 set -eu
-pins=""; while [ "$1" != "--" ]; do pins="$pins $1"; shift; done; shift
+log=$(mktemp /var/tmp/gnh-apt-install.XXXXXX)
+trap 'rm -f "$log"' EXIT
 export DEBIAN_FRONTEND=noninteractive
-# shellcheck disable=SC2086
-if ! apt-get install -y -q --allow-downgrades --allow-change-held-packages -o Dpkg::Options::=--force-confold $pins > /var/tmp/gnh-apt-install.log 2>&1; then
-  grep -E '^E:' /var/tmp/gnh-apt-install.log | head -n 5 >&2; exit 20
+if ! apt-get install -y -q --allow-downgrades --allow-change-held-packages -o Dpkg::Options::=--force-confold "$@" > "$log" 2>&1; then
+  grep -E '^E:' "$log" | head -n 5 >&2; exit 20
 fi
-apt-mark hold "$@" >/dev/null
+for pin in "$@"; do apt-mark hold "\${pin%%=*}" >/dev/null; done
 `;
 
-// $1 config path, then key=value pairs.
+// $1 config path, then key=value pairs, each passed to nvidia-ctk as one quoted argument.
 const CONFIG_SCRIPT = `
 set -eu
 config=$1; shift
-for kv in "$@"; do set_args="\${set_args:-} --set $kv"; done
 [ -f "$config" ] || { echo "$config does not exist: the toolkit package did not create it" >&2; exit 30; }
+n=$#
+for kv in "$@"; do set -- "$@" --set "$kv"; done
+shift "$n"
 cp -p "$config" "$config.gnh-bak"
-# shellcheck disable=SC2086
-nvidia-ctk config --config-file="$config" --in-place \${set_args:-} 2>&1 || { mv -f "$config.gnh-bak" "$config"; exit 31; }
+nvidia-ctk config --config-file="$config" --in-place "$@" 2>&1 || { mv -f "$config.gnh-bak" "$config"; exit 31; }
 rm -f "$config.gnh-bak"
 `;
 
@@ -172,7 +179,7 @@ async function apply(inputs: NvidiaToolkitInputs): Promise<NvidiaToolkitOutputs>
     if (source.code !== 0) {
         throw new NodeError(node, `nothing was changed in the node's apt sources: ${source.stderr.trim() || `step failed with exit ${source.code}`}`);
     }
-    const packages = await session.run(PACKAGES_SCRIPT, [...pins, "--", ...TOOLKIT_PACKAGES], { timeoutMs: 600_000 });
+    const packages = await session.run(PACKAGES_SCRIPT, pins, { timeoutMs: 600_000 });
     if (packages.code !== 0) {
         throw new NodeError(node, `installing NVIDIA Container Toolkit ${version} from ${repo.url} failed: ${packages.stderr.trim()}`);
     }

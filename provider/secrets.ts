@@ -31,3 +31,8 @@ export function withSecretKey<T extends { connection?: { privateKey?: string } }
     }
     return { ...outs, connection: { ...outs.connection, privateKey: secret(outs.connection.privateKey) } } as T;
 }
+
+/** daemon.json as it is on the node may hold keys we do not manage, proxy credentials among them. */
+export function withSecretEffective<T extends { effective?: unknown }>(outs: T): T {
+    return outs.effective === undefined ? outs : { ...outs, effective: secret(outs.effective) };
+}

@@ -18,10 +18,9 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_NODEJS_TRANSPILE_ONLY=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_CONFIG_PASSPHRASE_FILE="$GNH_STATE_DIR/passphrase"
-# An empty passphrase would encrypt secrets with nothing: never let one through from the caller.
-if [ -n "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "$PULUMI_CONFIG_PASSPHRASE" ]; then
-  unset PULUMI_CONFIG_PASSPHRASE
-fi
+# The passphrase is the file's, always: Pulumi reads PULUMI_CONFIG_PASSPHRASE first, so one left
+# in the caller's environment (empty, or another project's) would encrypt with the wrong secret.
+unset PULUMI_CONFIG_PASSPHRASE
 # Our own build of the CLI, with the language host beside it, comes first when it exists.
 if [ -x "$GNH_PULUMI_BUILD_DIR/bin/pulumi" ]; then
   case ":$PATH:" in

@@ -98,12 +98,16 @@ SHIM
 # Docker's default seccomp profile, the base of ours (lib/seccompProfile.ts), from its Go module.
 fetch_seccomp_base() {
   local version="v0.1.0" target="$GNH_TOOLS_DIR/seccomp/moby-default-v0.1.0.json"
+  # Pinned: this profile goes to every node, so its content is checked, not only the module sum.
+  local want_sha256="01536f1d1df938ae611eba20d6349e0de7a99b6ecdee1549427a0b01b8301e28"
   [ -s "$target" ] && return
   command -v go >/dev/null 2>&1 || die "Go is needed once to fetch Docker's default seccomp profile (module github.com/moby/profiles/seccomp): install Go >= 1.25."
   say "fetching Docker's default seccomp profile (github.com/moby/profiles/seccomp $version)"
   local dir
   dir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/moby/profiles/seccomp@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [ -f "$dir/default.json" ] || die "could not fetch github.com/moby/profiles/seccomp@$version from the Go module proxy."
+  [ "$(sha256sum "$dir/default.json" | cut -d' ' -f1)" = "$want_sha256" ] \
+    || die "github.com/moby/profiles/seccomp@$version default.json does not have the pinned sha256 $want_sha256; not using it."
   mkdir -p "$(dirname "$target")"
   cp "$dir/default.json" "$target.partial" && mv "$target.partial" "$target"
 }

@@ -174,13 +174,22 @@ function main(argv) {
             // The engine reads the program's console output from our stdout and stderr.
             const child = spawn(process.execPath, args, { cwd: programDirectory, env, stdio: ["ignore", "inherit", "inherit"] });
             running.add(child);
+            let answered = false; // "exit" may follow "error": answer the call once
             child.on("error", (error) => {
                 running.delete(child);
+                if (answered) {
+                    return;
+                }
+                answered = true;
                 response.setError(`could not start node for the program: ${error.message}`);
                 callback(null, response);
             });
             child.on("exit", (code, signal) => {
                 running.delete(child);
+                if (answered) {
+                    return;
+                }
+                answered = true;
                 if (code === 0) {
                     // success
                 } else if (code === USER_ACTIONABLE_EXIT_CODE) {
