@@ -69,6 +69,14 @@ describe("three-way merge of daemon.json", () => {
         expect(result.notes).toContain("repaired icc: changed on the node to true");
     });
 
+    it("never prints structured values of the node's file in a conflict (they may hold tokens)", () => {
+        const current = { "log-driver": "splunk", "log-opts": { "splunk-token": "SECRET-TOKEN-123", "splunk-url": "https://splunk.example.internal:8088" }, icc: true };
+        const result = mergeDaemonConfig({ desired, current });
+        const text = [...result.conflicts, ...result.notes].join("\n");
+        expect(text).not.toContain("SECRET-TOKEN-123");
+        expect(text).toContain("icc: the node has true");
+    });
+
     it("does not modify its inputs", () => {
         const current = { runtimes: { nvidia: { path: "nvidia-container-runtime" } } };
         const copy = structuredClone(current);
