@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // gnh-audit: the rule catalog against what really runs on every node of a fleet file.
-//   npm run audit -- [--fleet FILE] [--format table|json|sarif|junit] [--output FILE]
+//   npm run audit -- [--stack NAME | --fleet FILE] [--format table|json|sarif|junit] [--output FILE]
 //                    [--report FORMAT:FILE]... [--concurrency N] [--timeout SECONDS] [--fail-on mandatory|advisory]
 //                    [--exclude ID[,ID]] [--include ID[,ID]] [--node NAME[,NAME]]
 //                    [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
@@ -10,6 +10,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FleetError, parseFleet } from "../lib/fleet";
+import { fleetFromStack } from "./stackFleet";
 import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile";
 import { mobyDefaultProfilePath } from "../lib/toolsPaths";
 import { catalog } from "../rules/catalog";
@@ -43,7 +44,7 @@ export interface CliOptions {
     verbose: boolean;
 }
 
-const USAGE = `usage: gnh-audit [--fleet FILE] [--format ${FORMATS.join("|")}] [--output FILE] [--report FORMAT:FILE]...
+const USAGE = `usage: gnh-audit [--stack NAME | --fleet FILE] [--format ${FORMATS.join("|")}] [--output FILE] [--report FORMAT:FILE]...
                  [--concurrency N] [--timeout SECONDS]
                  [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...]
                  [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
@@ -80,6 +81,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         };
         switch (flag) {
             case "--fleet": options.fleet = value(); break;
+            case "--stack": {
+                try {
+                    const fromStack = fleetFromStack(projectRoot, value());
+                    options.fleet = fromStack.fleetFile;
+                    if (options.nodes.length === 0) {
+                        options.nodes.push(...fromStack.nodes);
+                    }
+                } catch (error) {
+                    throw new UsageError((error as Error).message);
+                }
+                break;
+            }
             case "--format": {
                 const v = value();
                 if (!(FORMATS as readonly string[]).includes(v)) {
