@@ -34,7 +34,7 @@ export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
 const STATE_DIR = "/etc/docker/.gnh";
 const DAEMON_JSON = "/etc/docker/daemon.json";
 
-export const PROBE_SCRIPT = `
+const PROBE_SCRIPT = `
 set -u
 section() { printf '%s ' "$1"; if [ -f "$2" ]; then base64 -w0 < "$2"; fi; printf '\\n'; }
 section daemon ${DAEMON_JSON}

@@ -3,6 +3,7 @@
 // on refresh so that changes made on the node show up as drift.
 import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
+import { deepEqual } from "../lib/daemonMerge";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { NodeError, sessionFor } from "./ssh";
 
@@ -49,7 +50,7 @@ const normalMode = (mode: string) => mode.padStart(4, "0");
 export function diff(olds: ManagedFileOutputs, news: ManagedFileInputs): DiffResult {
     const changes = olds.content !== news.content || olds.owner !== news.owner || olds.group !== news.group
         || normalMode(olds.mode) !== normalMode(news.mode) || olds.path !== news.path || Boolean(olds.keepOnDelete) !== Boolean(news.keepOnDelete)
-        || JSON.stringify(olds.connection) !== JSON.stringify(news.connection); // a rotated key or new address must reach the state
+        || !deepEqual(olds.connection, news.connection); // a rotated key or new address must reach the state
     const replaces = olds.path !== news.path || olds.connection.name !== news.connection.name ? ["path"] : [];
     return { changes, replaces, deleteBeforeReplace: false };
 }

@@ -15,7 +15,7 @@ export class RestartGate {
     /** The fleet's K; every resource passes the same value, the smallest one wins. */
     setLimit(limit: number): void {
         if (Number.isInteger(limit) && limit >= 1) {
-            this.limit = Math.min(this.limit === Infinity ? limit : this.limit, limit);
+            this.limit = Math.min(this.limit, limit);
         }
     }
 

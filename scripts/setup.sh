@@ -104,7 +104,10 @@ fetch_seccomp_base() {
   command -v go >/dev/null 2>&1 || die "Go is needed once to fetch Docker's default seccomp profile (module github.com/moby/profiles/seccomp): install Go >= 1.25."
   say "fetching Docker's default seccomp profile (github.com/moby/profiles/seccomp $version)"
   local dir
-  dir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/moby/profiles/seccomp@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  local scratch
+  scratch="$(mktemp -d)"
+  dir="$(cd "$scratch" && GOFLAGS=-mod=mod go mod download -json "github.com/moby/profiles/seccomp@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  rm -rf "$scratch"
   [ -f "$dir/default.json" ] || die "could not fetch github.com/moby/profiles/seccomp@$version from the Go module proxy."
   [ "$(sha256sum "$dir/default.json" | cut -d' ' -f1)" = "$want_sha256" ] \
     || die "github.com/moby/profiles/seccomp@$version default.json does not have the pinned sha256 $want_sha256; not using it."
