@@ -10,7 +10,7 @@ import Ajv from "ajv";
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, onNodeOk, requireLab, resetNode, SLEEP_IMAGE_SCRIPT } from "../support/lab";
+import { fleetCli, fleetFile, initNodeStack, onNodeOk, requireLab, resetNode, SLEEP_IMAGE_SCRIPT } from "../support/lab";
 
 const node = "gnh-node-2";
 const stack = uniqueStackName("audit-e2e");
@@ -47,9 +47,7 @@ const failures = (report: JsonReport, name = node) =>
 beforeAll(() => {
     requireLab();
     resetNode(node);
-    expect(pulumi("stack", "init").status).toBe(0);
-    pulumi("config", "set", "fleetFile", fleetFile);
-    pulumi("config", "set", "--path", "nodes[0]", node);
+    expect(initNodeStack(pulumi, node)).toBe(true);
     const up = pulumi("up", "--yes", "--skip-preview");
     expect(up.status, up.stdout + up.stderr).toBe(0);
     onNodeOk(node, SLEEP_IMAGE_SCRIPT);

@@ -17,7 +17,7 @@ import { parseFleet } from "../../lib/fleet";
 import { shellQuote } from "../../lib/shellQuote";
 import { writeKnownHosts } from "../../components/gpuContainer";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, onNode, onNodeOk, requireLab, resetNode } from "../support/lab";
+import { fleetCli, fleetFile, initNodeStack, onNode, onNodeOk, requireLab, resetNode } from "../support/lab";
 
 const node = "gnh-node-2";
 const stack = uniqueStackName("e2e-gpuc");
@@ -45,9 +45,7 @@ const requestedDevices = (line: string) => /(?:^| )--device=(\S+)/.exec(line)?.[
 beforeAll(() => {
     requireLab();
     resetNode(node);
-    expect(pulumi("stack", "init").status).toBe(0);
-    pulumi("config", "set", "fleetFile", fleetFile);
-    pulumi("config", "set", "--path", "nodes[0]", node);
+    expect(initNodeStack(pulumi, node)).toBe(true);
     const up = pulumi("up", "--yes", "--skip-preview");
     expect(up.status, up.stdout + up.stderr).toBe(0);
     imageId = onNodeOk(node, IMAGE_SCRIPT).trim();

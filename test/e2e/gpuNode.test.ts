@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../support/engine";
-import { fleetCli, fleetFile, onNode, onNodeOk, onNodeWithInput, requireLab, resetNode, SLEEP_IMAGE_SCRIPT, upChanges } from "../support/lab";
+import { fleetCli, initNodeStack, onNode, onNodeOk, onNodeWithInput, requireLab, resetNode, SLEEP_IMAGE_SCRIPT, upChanges } from "../support/lab";
 
 const node = "gnh-node-1";
 const stack = uniqueStackName("e2e-gpunode");
@@ -28,9 +28,7 @@ beforeAll(() => {
     onNodeOk(node, "docker run -d --name job --restart=no gnh-sleep:1 /usr/bin/sleep 100000 >/dev/null");
     before = inspect("job");
     expect(onNodeOk(node, "docker info --format '{{.LiveRestoreEnabled}}'").trim()).toBe("false");
-    expect(pulumi("stack", "init").status).toBe(0);
-    pulumi("config", "set", "fleetFile", fleetFile);
-    pulumi("config", "set", "--path", "nodes[0]", node);
+    expect(initNodeStack(pulumi, node)).toBe(true);
 });
 
 afterAll(() => {

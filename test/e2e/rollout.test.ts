@@ -4,10 +4,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, onNodeOk, requireLab, resetNode } from "../support/lab";
+import { fleetCli, onNodeOk, requireLab, resetNode, writeLabFleet } from "../support/lab";
 
 const nodes = ["gnh-node-1", "gnh-brownfield-1"];
 const stack = uniqueStackName("e2e-rollout");
@@ -15,11 +14,7 @@ const pulumi = fleetCli(stack);
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-rollout-"));
 
 function writeFleet(extraNodes: Record<string, unknown>[] = []): string {
-    const fleet = parse(fs.readFileSync(fleetFile, "utf8"));
-    fleet.nodes = [...fleet.nodes.filter((n: { name: string }) => nodes.includes(n.name)), ...extraNodes];
-    const file = path.join(workDir, `fleet-${extraNodes.length}.yaml`);
-    fs.writeFileSync(file, stringify(fleet));
-    return file;
+    return writeLabFleet(path.join(workDir, `fleet-${extraNodes.length}.yaml`), { nodes, extraNodes });
 }
 
 const restarts = (node: string) => onNodeOk(node, "cat /etc/docker/.gnh/restarts.log 2>/dev/null || true").trim().split("\n").filter(Boolean)

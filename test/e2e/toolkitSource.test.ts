@@ -3,10 +3,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, labDir, onNode, onNodeOk, requireLab, resetNode } from "../support/lab";
+import { fleetCli, labDir, onNode, onNodeOk, requireLab, resetNode, writeLabFleet } from "../support/lab";
 
 const node = "gnh-node-1";
 const brownfield = "gnh-brownfield-1";
@@ -17,12 +16,8 @@ let genuineFingerprint = "";
 
 /** A fleet file with one node and the given mirror: what a user writes for their own mirror. */
 function fleetWith(nodeName: string, mirror: Record<string, string>): string {
-    const fleet = parse(fs.readFileSync(fleetFile, "utf8"));
-    fleet.nodes = fleet.nodes.filter((n: { name: string }) => n.name === nodeName);
-    fleet.mirror = mirror;
     const file = path.join(workDir, `fleet-${Object.values(mirror).join("-").replace(/[^a-z0-9]+/gi, "-")}.yaml`);
-    fs.writeFileSync(file, stringify(fleet));
-    return file;
+    return writeLabFleet(file, { nodes: [nodeName], mirror });
 }
 
 const aptState = (name: string) => onNodeOk(name, "ls -la /etc/apt/sources.list.d/ /usr/share/keyrings/; cat /etc/apt/sources.list.d/* 2>/dev/null; sha256sum /usr/share/keyrings/* 2>/dev/null");

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, onNodeOk, requireLab, resetNode, upChanges } from "../support/lab";
+import { fleetCli, initNodeStack, onNodeOk, requireLab, resetNode, upChanges } from "../support/lab";
 
 const RELEASE_SUBJECT = "Release v0.1.0";
 const node = "gnh-node-1";
@@ -28,9 +28,7 @@ beforeAll(() => {
     execFileSync("git", ["-C", projectRoot, "worktree", "add", "--detach", worktree, commit], { stdio: "ignore" });
     fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(worktree, "node_modules"));
     resetNode(node);
-    expect(current("stack", "init").status).toBe(0);
-    current("config", "set", "fleetFile", fleetFile);
-    current("config", "set", "--path", "nodes[0]", node);
+    expect(initNodeStack(current, node)).toBe(true);
     // Stack config lives beside the program: the release's copy of the project gets the same file.
     fs.copyFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), path.join(worktree, `Pulumi.${stack}.yaml`));
 });

@@ -3,6 +3,7 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse, stringify } from "yaml";
 import { projectRoot } from "./engine";
 
 export const labDir = path.join(projectRoot, ".lab");
@@ -44,6 +45,33 @@ export function fleetCli(stack: string) {
     return (...args: string[]): SpawnSyncReturns<string> =>
         spawnSync("npm", ["run", "--silent", "pulumi", "--", ...args, "--stack", stack, "--non-interactive"],
             { cwd: projectRoot, encoding: "utf8", timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+}
+
+type Cli = ReturnType<typeof fleetCli>;
+
+/**
+ * A new stack of the fleet program for one lab node: created, pointed at the lab's fleet file and
+ * limited to that node. Returns whether `stack init` succeeded.
+ */
+export function initNodeStack(pulumi: Cli, node: string): boolean {
+    const created = pulumi("stack", "init").status === 0;
+    pulumi("config", "set", "fleetFile", fleetFile);
+    pulumi("config", "set", "--path", "nodes[0]", node);
+    return created;
+}
+
+/**
+ * A fleet file derived from the lab's: only the named nodes, plus extra node entries, and an
+ * optional replacement mirror section — what a user writes for a subset or their own mirror.
+ */
+export function writeLabFleet(file: string, options: { nodes: readonly string[]; extraNodes?: readonly Record<string, unknown>[]; mirror?: Record<string, string> }): string {
+    const fleet = parse(fs.readFileSync(fleetFile, "utf8"));
+    fleet.nodes = [...fleet.nodes.filter((n: { name: string }) => options.nodes.includes(n.name)), ...(options.extraNodes ?? [])];
+    if (options.mirror !== undefined) {
+        fleet.mirror = options.mirror;
+    }
+    fs.writeFileSync(file, stringify(fleet));
+    return file;
 }
 
 /** A tiny local image built from the node's own files: no registry is needed. */
