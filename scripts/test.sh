@@ -25,7 +25,9 @@ npx vitest run --config vitest.config.mts --reporter=default --reporter=json --o
 echo "== end-to-end tests (budget ${E2E_BUDGET_SECONDS}s)"
 e2e_start=$SECONDS
 if [ -f lab/lab.sh ]; then
-  bash lab/lab.sh up || status=1
+  # gnh-node-1/-2 and the brownfield node: the first end-to-end files; 3: registry and workloads;
+  # 4: destroy; 5: daemon lifecycle and audit rules. Each file damages only its own nodes.
+  bash lab/lab.sh up --nodes 5 || status=1
 fi
 timeout --signal=TERM "$E2E_BUDGET_SECONDS" \
   npx vitest run --config vitest.e2e.config.mts --reporter=default --reporter=json --outputFile="$reports/e2e.json" || status=1
