@@ -1,6 +1,7 @@
 // Facts that only a live host has: the runc and Docker engine it really runs, the runtimes that
 // `docker info` reports, the seccomp profile on disk, and the owner and mode of the files CIS
 // section 3 names. Judged by the live audit only (checkedAt: audit).
+import { compareDebianVersions } from "../lib/debianVersion";
 import { compareVersions } from "../lib/toolkitConfig";
 import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
@@ -55,21 +56,51 @@ export interface RuntimeAdvisory {
     readonly mitigation?: string;
 }
 
+/**
+ * Distribution package versions known to carry a fix, each read from the package's own
+ * changelog (/usr/share/doc/<package>/changelog.Debian.gz) on 2026-11-28: Debian 12 from the
+ * bookworm-security archive, Debian 13 from the lab's trixie-security packages. A CVE that a
+ * package's changelog does not name stays "unverified" for that package. Ubuntu: none known here.
+ */
+const DEBIAN_RUNC_CVE_2024_21626 = ["1.1.5+ds1-1+deb12u1"];
+const DEBIAN_RUNC_2025_MASKED_PATHS = ["1.1.15+ds1-2+deb13u1"];
+const DEBIAN_ENGINE_CVE_2024_41110 = ["20.10.24+dfsg1-1+deb12u1"];
+const DEBIAN_ENGINE_CVE_2026_34040 = ["26.1.5+dfsg1-9+deb13u1"];
+
+const RUNC_2025_MITIGATION = "user namespaces, non-root containers and no-new-privileges";
+
 /** runc advisories (shared hardening facts). Docker < 18.09.2 ships a runc affected by CVE-2019-5736. */
 export const RUNC_ADVISORIES: readonly RuntimeAdvisory[] = [
     { cves: ["CVE-2019-5736"], fixedIn: "1.0.0-rc7" },
-    { cves: ["CVE-2024-21626"], fixedIn: "1.1.12" },
-    {
-        cves: ["CVE-2025-31133", "CVE-2025-52565", "CVE-2025-52881"],
+    { cves: ["CVE-2024-21626"], fixedIn: "1.1.12", distroFixed: { debian: DEBIAN_RUNC_CVE_2024_21626 } },
+    // One entry per CVE of the November 2025 set: Debian's fix names two of the three.
+    ...["CVE-2025-31133", "CVE-2025-52565", "CVE-2025-52881"].map((cve): RuntimeAdvisory => ({
+        cves: [cve],
         fixedIn: "1.4.0-rc.3",
         branchFixes: [["1.2.", "1.2.8"], ["1.3.", "1.3.3"]],
         unpatchedBranches: ["1.1."],
-        mitigation: "user namespaces, non-root containers and no-new-privileges",
-    },
+        mitigation: RUNC_2025_MITIGATION,
+        ...(cve === "CVE-2025-52881" ? {} : { distroFixed: { debian: DEBIAN_RUNC_2025_MASKED_PATHS } }),
+    })),
 ];
 
+/** Engine advisories. The AuthZ bypasses matter only where authorization plugins are used. */
 export const ENGINE_ADVISORIES: readonly RuntimeAdvisory[] = [
     { cves: ["CVE-2019-5736"], fixedIn: "18.09.2" },
+    {
+        cves: ["CVE-2024-41110"],
+        fixedIn: "27.1.1",
+        branchFixes: [["23.0.", "23.0.15"], ["25.0.", "25.0.6"], ["26.1.", "26.1.5"]],
+        unpatchedBranches: ["19.03.", "20.10.", "24.0.", "26.0."],
+        distroFixed: { debian: DEBIAN_ENGINE_CVE_2024_41110 },
+        mitigation: "no authorization plugin, or one that does not depend on request bodies",
+    },
+    {
+        cves: ["CVE-2026-34040"],
+        fixedIn: "29.3.1",
+        distroFixed: { debian: DEBIAN_ENGINE_CVE_2026_34040 },
+        mitigation: "no authorization plugin, or one that does not depend on request bodies",
+    },
 ];
 
 /** "1.1.15+ds1-2+deb13u1" -> "1.1.15"; "1:20.10.5+dfsg1-1" -> "20.10.5"; "1.0.0~rc93" -> "1.0.0-rc93". */
@@ -127,7 +158,7 @@ export function judgeVersion(pkg: PackageVersion, table: readonly RuntimeAdvisor
         const known = advisory.distroFixed?.[pkg.distro ?? ""];
         if (known !== undefined && known.some((fixed) => sameRelease(fixed, pkg.version))) {
             const fixed = known.find((f) => sameRelease(f, pkg.version)) as string;
-            if (compareDebian(pkg.version, fixed) < 0) {
+            if (compareDebianVersions(pkg.version, fixed) < 0) {
                 result.affected.push(`${describe}, fixed in ${pkg.distro} ${fixed}`);
             }
             continue;
@@ -140,11 +171,6 @@ export function judgeVersion(pkg: PackageVersion, table: readonly RuntimeAdvisor
 /** Same distribution release: the same upstream version (backports keep it). */
 function sameRelease(fixed: string, installed: string): boolean {
     return upstreamOf(fixed) === upstreamOf(installed);
-}
-
-/** A simplified dpkg comparison: good enough for versions that share the upstream part. */
-function compareDebian(a: string, b: string): number {
-    return compareVersions(a.replace(/[~+]/g, "."), b.replace(/[~+]/g, "."));
 }
 
 function versionRule(id: string, component: "runc" | "engine", label: string, title: string, table: readonly RuntimeAdvisory[]): LiveRule {

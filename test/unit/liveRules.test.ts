@@ -1,14 +1,14 @@
 // Live-only rules: runc and engine versions (distribution backports included), the runtimes
 // docker info reports, the seccomp profile's hash, and CIS section 3 owners and modes.
 import { describe, expect, it } from "vitest";
-import { FILE_EXPECTATIONS, HostFacts, judgeVersion, liveRules, modeWithin, RUNC_ADVISORIES, upstreamOf } from "../../rules/liveRules";
+import { ENGINE_ADVISORIES, FILE_EXPECTATIONS, HostFacts, judgeVersion, liveRules, modeWithin, RUNC_ADVISORIES, upstreamOf } from "../../rules/liveRules";
 
 const rule = (id: string) => liveRules.find((r) => r.id === id)!;
 const SHA = "12f397e74f41fd6a630de68bd66f67ec308301374c70cf9696f1042cbe2eb7c3";
 
 const hardened: HostFacts = {
     runc: { version: "1.3.3", from: "binary" },
-    engine: { version: "28.5.1", from: "binary" },
+    engine: { version: "29.3.1", from: "binary" },
     runtimes: { runc: "runc", nvidia: "/usr/bin/nvidia-container-runtime" },
     seccomp: { path: "/etc/docker/seccomp.json", sha256: SHA },
     files: FILE_EXPECTATIONS.map((e) => ({ path: e.paths[0], owner: e.owner, group: e.group, mode: e.mode })),
@@ -18,11 +18,11 @@ const hardened: HostFacts = {
 const badCases: Record<string, { facts: HostFacts; message: string }> = {
     "GNH-RUNTIME-RUNC-ADVISORIES": {
         facts: { ...hardened, runc: { version: "1.1.11", from: "binary" } },
-        message: "runc 1.1.11 is affected by CVE-2024-21626 (upstream fix 1.1.12); CVE-2025-31133, CVE-2025-52565, CVE-2025-52881 (upstream fix 1.4.0-rc.3 / 1.2.8 / 1.3.3; mitigation: user namespaces, non-root containers and no-new-privileges)",
+        message: `runc 1.1.11 is affected by CVE-2024-21626 (upstream fix 1.1.12); ${["CVE-2025-31133", "CVE-2025-52565", "CVE-2025-52881"].map((cve) => `${cve} (upstream fix 1.4.0-rc.3 / 1.2.8 / 1.3.3; mitigation: user namespaces, non-root containers and no-new-privileges)`).join("; ")}`,
     },
     "GNH-RUNTIME-ENGINE-ADVISORIES": {
-        facts: { ...hardened, engine: { version: "18.09.1", from: "binary" } },
-        message: "the Docker engine 18.09.1 is affected by CVE-2019-5736 (upstream fix 18.09.2)",
+        facts: { ...hardened, engine: { version: "26.1.5", from: "binary" } },
+        message: "the Docker engine 26.1.5 is affected by CVE-2026-34040 (upstream fix 29.3.1; mitigation: no authorization plugin, or one that does not depend on request bodies)",
     },
     "GNH-RUNTIME-NVIDIA-REGISTERED": {
         facts: { ...hardened, runtimes: { runc: "runc", nvidia: "nvidia-container-runtime" } },
@@ -66,27 +66,47 @@ describe("live rules", () => {
     });
 
     it("reports a distribution package of an affected upstream version as unverified, not as affected", () => {
-        const debian = { version: "1.1.15+ds1-2+deb13u1", from: "dpkg" as const, distro: "debian" };
-        expect(judgeVersion(debian, RUNC_ADVISORIES)).toEqual({
+        const trixie = { version: "1.1.15+ds1-2+deb13u1", from: "dpkg" as const, distro: "debian" };
+        // Debian's changelog names CVE-2025-31133 and -52565, not -52881
+        expect(judgeVersion(trixie, RUNC_ADVISORIES)).toEqual({
             affected: [],
-            unverified: ["CVE-2025-31133, CVE-2025-52565, CVE-2025-52881 (upstream fix 1.4.0-rc.3 / 1.2.8 / 1.3.3; mitigation: user namespaces, non-root containers and no-new-privileges)"],
+            unverified: ["CVE-2025-52881 (upstream fix 1.4.0-rc.3 / 1.2.8 / 1.3.3; mitigation: user namespaces, non-root containers and no-new-privileges)"],
         });
-        expect(rule("GNH-RUNTIME-RUNC-ADVISORIES").evaluate({ runc: debian })).toMatchObject({ status: "fail", message: expect.stringContaining("whether debian backported the fix is not known here") });
+        expect(rule("GNH-RUNTIME-RUNC-ADVISORIES").evaluate({ runc: trixie })).toMatchObject({ status: "fail", message: expect.stringContaining("whether debian backported the fix is not known here") });
         expect(rule("GNH-RUNTIME-RUNC-ADVISORIES").enforcement).toBe("advisory");
-        // a known distribution fix is judged exactly
-        const table = [{ ...RUNC_ADVISORIES[1], distroFixed: { debian: ["1.1.5+ds1-1+deb12u1"] } }];
-        expect(judgeVersion({ version: "1.1.5+ds1-1", from: "dpkg", distro: "debian" }, table).affected).toHaveLength(1);
-        expect(judgeVersion({ version: "1.1.5+ds1-1+deb12u1", from: "dpkg", distro: "debian" }, table)).toEqual({ affected: [], unverified: [] });
+        const ubuntu = { version: "1.1.15-0ubuntu1", from: "dpkg" as const, distro: "ubuntu" };
+        expect(judgeVersion(ubuntu, RUNC_ADVISORIES).unverified).toHaveLength(3);
     });
 
-    it("judges the maintained runc branches by their own fixes", () => {
+    it("judges a Debian package against Debian's fixed version where the table knows it", () => {
+        const before = { version: "1.1.15+ds1-2", from: "dpkg" as const, distro: "debian" };
+        expect(judgeVersion(before, RUNC_ADVISORIES).affected.map((a) => a.split(" ")[0])).toEqual(["CVE-2025-31133", "CVE-2025-52565"]);
+        expect(judgeVersion(before, RUNC_ADVISORIES).affected[0]).toContain("fixed in debian 1.1.15+ds1-2+deb13u1");
+        expect(judgeVersion({ version: "1.1.5+ds1-1", from: "dpkg", distro: "debian" }, RUNC_ADVISORIES).affected[0]).toMatch(/^CVE-2024-21626 .*fixed in debian 1.1.5\+ds1-1\+deb12u1/);
+        expect(judgeVersion({ version: "1.1.5+ds1-1+deb12u1", from: "dpkg", distro: "debian" }, RUNC_ADVISORIES).affected).toEqual([]);
+        // a later Debian security upload (deb13u10 > deb13u9 > deb13u1) and a binNMU (+b6) still count as fixed
+        expect(judgeVersion({ version: "1.1.15+ds1-2+deb13u10", from: "dpkg", distro: "debian" }, RUNC_ADVISORIES).affected).toEqual([]);
+        const bookwormEngine = { version: "20.10.24+dfsg1-1+deb12u1+b6", from: "dpkg" as const, distro: "debian" };
+        expect(judgeVersion(bookwormEngine, ENGINE_ADVISORIES).affected).toEqual([]);
+        expect(judgeVersion(bookwormEngine, ENGINE_ADVISORIES).unverified.map((a) => a.split(" ")[0])).toEqual(["CVE-2026-34040"]);
+        expect(judgeVersion({ version: "20.10.24+dfsg1-1", from: "dpkg", distro: "debian" }, ENGINE_ADVISORIES).affected.map((a) => a.split(" ")[0])).toEqual(["CVE-2024-41110"]);
+        // the lab's engine: 26.1.5 has the upstream 41110 fix, Debian's deb13u1 the 34040 fix
+        expect(judgeVersion({ version: "26.1.5+dfsg1-9+deb13u1+b1", from: "dpkg", distro: "debian" }, ENGINE_ADVISORIES)).toEqual({ affected: [], unverified: [] });
+        expect(judgeVersion({ version: "26.1.5+dfsg1-9", from: "dpkg", distro: "debian" }, ENGINE_ADVISORIES).affected.map((a) => a.split(" ")[0])).toEqual(["CVE-2026-34040"]);
+    });
+
+    it("judges the maintained branches by their own fixes", () => {
         expect(judgeVersion({ version: "1.2.8", from: "binary" }, RUNC_ADVISORIES).affected).toEqual([]);
-        expect(judgeVersion({ version: "1.2.7", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(1);
+        expect(judgeVersion({ version: "1.2.7", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(3);
         expect(judgeVersion({ version: "1.3.3", from: "binary" }, RUNC_ADVISORIES).affected).toEqual([]);
         expect(judgeVersion({ version: "1.4.0", from: "binary" }, RUNC_ADVISORIES).affected).toEqual([]);
-        expect(judgeVersion({ version: "1.4.0-rc.2", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(1);
-        expect(judgeVersion({ version: "1.0.0-rc6", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(3);
-        expect(judgeVersion({ version: "1.0.0-rc93", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(2);
+        expect(judgeVersion({ version: "1.4.0-rc.2", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(3);
+        expect(judgeVersion({ version: "1.0.0-rc6", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(5);
+        expect(judgeVersion({ version: "1.0.0-rc93", from: "binary" }, RUNC_ADVISORIES).affected).toHaveLength(4);
+        expect(judgeVersion({ version: "26.1.5", from: "binary" }, ENGINE_ADVISORIES).affected.map((a) => a.split(" ")[0])).toEqual(["CVE-2026-34040"]);
+        expect(judgeVersion({ version: "26.1.4", from: "binary" }, ENGINE_ADVISORIES).affected).toHaveLength(2);
+        expect(judgeVersion({ version: "25.0.6", from: "binary" }, ENGINE_ADVISORIES).affected).toHaveLength(1);
+        expect(judgeVersion({ version: "29.3.1", from: "binary" }, ENGINE_ADVISORIES).affected).toEqual([]);
     });
 
     it("compares modes as permission bits", () => {
