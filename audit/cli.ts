@@ -19,8 +19,9 @@ import { closeAllSessions } from "../provider/ssh";
 import { exitCode, NodeResult } from "./evaluate";
 import { Format, FORMATS, render } from "./report";
 import { auditFleet } from "./run";
+import { findProjectRoot } from "../lib/projectRoot";
 
-const projectRoot = path.resolve(__dirname, "..");
+const projectRoot = findProjectRoot(__dirname);
 
 export class UsageError extends Error {}
 

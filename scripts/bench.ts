@@ -14,8 +14,8 @@
 //      - "audit": in-process, the CLI's own main() (parse the fleet, one probe per node with a
 //        fresh SSH master, evaluate, render), after one warm-up run; this is what the targets
 //        are judged on.
-//      - "process": the whole `ts-node --transpile-only audit/cli.ts` process, as `npm run audit`
-//        starts it (without npm itself), i.e. including Node and ts-node start-up.
+//      - "process": the whole `node audit/bin/gnh-audit.js` process, as `npm run audit` starts it
+//        (without npm itself), i.e. including Node start-up and module loading (precompiled).
 //   3. Counts SSH use per node in one extra run with a logging `ssh` wrapper first on PATH:
 //      "connect" = a new SSH connection (key exchange + auth: the ControlMaster, or a client
 //      that found no master socket), "command" = a remote command over the master (one
@@ -186,10 +186,9 @@ async function auditOnce(fleet: string, report: string): Promise<{ seconds: numb
 }
 
 async function processOnce(fleet: string, report: string): Promise<number> {
-    const tsNode = require.resolve("ts-node/dist/bin.js", { paths: [root] });
     for (let attempt = 1; ; attempt++) {
         const t0 = performance.now();
-        const r = spawnSync(process.execPath, [tsNode, "--transpile-only", "audit/cli.ts", "--fleet", fleet, "--format", "json", "--output", report],
+        const r = spawnSync(process.execPath, ["audit/bin/gnh-audit.js", "--fleet", fleet, "--format", "json", "--output", report],
             { cwd: root, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", timeout: 120_000 });
         const seconds = (performance.now() - t0) / 1000;
         if (r.status === 0 || r.status === 1) {

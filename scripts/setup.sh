@@ -37,6 +37,12 @@ install_npm_dependencies() {
   printf '%s' "$want" > "$stamp"
 }
 
+# The audit CLI and the gnh provider start from JavaScript in dist/ (no compiler at start-up);
+# a no-op when dist/ matches the sources (tools/compiled/sources.js).
+precompile_entry_points() {
+  node "$GNH_ROOT/tools/compiled/build.js" || die "precompiling into $GNH_ROOT/dist failed (see above)."
+}
+
 ambient_pulumi_is_usable() {
   local candidate have
   candidate="$(PATH="${PATH//$GNH_PULUMI_BUILD_DIR\/bin:/}" command -v pulumi 2>/dev/null)" || return 1
@@ -128,6 +134,7 @@ create_state_dir() {
 
 require_node
 install_npm_dependencies
+precompile_entry_points
 build_pulumi_cli
 install_plugin_shims
 fetch_seccomp_base
