@@ -24,6 +24,13 @@ const LIST = "/etc/apt/sources.list.d/nvidia-container-toolkit.list";
 const PKGS = ["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"];
 const pinned = (v: string) => PKGS.map((p) => `${p}=${v}`).join(" ");
 
+/** Every one of `expected` appears in `output` (each line named on failure). */
+function expectLines(output: string, expected: readonly string[]): void {
+    for (const text of expected) {
+        expect(output, text).toContain(text);
+    }
+}
+
 interface Result {
     code: number;
     out: string; // stdout and stderr together
@@ -175,16 +182,18 @@ apt-get install -y ${pinned("1.17.8-1")} >/dev/null; echo "RC install-1.17.8=$?"
 echo "VERSION-B: $(nvidia-ctk --version | head -1)"
 dpkg-query -W -f '\${Package}=\${Version}\\n' ${PKGS.join(" ")} | sed 's/^/PKG: /'
 `);
-        expect(r.out).toContain("RC update=0");
-        expect(r.out).toContain("RC install-1.17.7=0");
-        expect(r.out).toContain("VERSION-A: NVIDIA Container Toolkit CLI version 1.17.7");
-        expect(r.out).toContain("HOOK-A: NVIDIA Container Runtime Hook version 1.17.7");
-        expect(r.out).toContain("RUNTIME-A: NVIDIA Container Runtime version 1.17.7");
-        expect(r.out).toContain("CDIHOOK-A: NVIDIA CDI Hook version 1.17.7");
-        expect(r.out).toContain("LINK: /usr/bin/nvidia-container-runtime-hook");
-        expect(r.out).toContain('CONFIG: ldconfig = "@/sbin/ldconfig"');
-        expect(r.out).toContain("RC install-1.17.8=0");
-        expect(r.out).toContain("VERSION-B: NVIDIA Container Toolkit CLI version 1.17.8");
+        expectLines(r.out, [
+            "RC update=0",
+            "RC install-1.17.7=0",
+            "VERSION-A: NVIDIA Container Toolkit CLI version 1.17.7",
+            "HOOK-A: NVIDIA Container Runtime Hook version 1.17.7",
+            "RUNTIME-A: NVIDIA Container Runtime version 1.17.7",
+            "CDIHOOK-A: NVIDIA CDI Hook version 1.17.7",
+            "LINK: /usr/bin/nvidia-container-runtime-hook",
+            'CONFIG: ldconfig = "@/sbin/ldconfig"',
+            "RC install-1.17.8=0",
+            "VERSION-B: NVIDIA Container Toolkit CLI version 1.17.8",
+        ]);
         for (const p of PKGS) expect(r.out).toContain(`PKG: ${p}=1.17.8-1`);
     });
 
@@ -194,9 +203,11 @@ apt-get -qq update --error-on=any
 apt-get install -s nvidia-container-toolkit=1.17.7-1; echo "RC toolkit-only=$?"
 apt-get install -s nvidia-container-toolkit=1.17.7-1 nvidia-container-toolkit-base=1.17.7-1; echo "RC two-pinned=$?"
 `);
-        expect(r.out).toContain("RC toolkit-only=100");
-        expect(r.out).toContain("Depends: nvidia-container-toolkit-base (= 1.17.7-1) but 1.17.8-1 is to be installed");
-        expect(r.out).toContain("RC two-pinned=0");
+        expectLines(r.out, [
+            "RC toolkit-only=100",
+            "Depends: nvidia-container-toolkit-base (= 1.17.7-1) but 1.17.8-1 is to be installed",
+            "RC two-pinned=0",
+        ]);
         // Pinning two of the four is not enough: the tools float to the newest version.
         expect(r.out).toMatch(/Inst libnvidia-container-tools \(1\.17\.8-1 /);
     });
@@ -221,9 +232,11 @@ runcase gpu0 '["PATH=/usr/bin:/bin","NVIDIA_VISIBLE_DEVICES=0"]'
 runcase void '["PATH=/usr/bin:/bin","NVIDIA_VISIBLE_DEVICES=void"]'
 `);
         for (const c of ["nogpu", "gpu0", "void"]) {
-            expect(r.out).toContain(`RC ${c} runtime=0`);
-            expect(r.out).toContain(`RC ${c} hook=0`);
-            expect(r.out).toContain(`SPEC ${c}: "prestart":[{"path":"/usr/bin/nvidia-container-runtime-hook","args":["nvidia-container-runtime-hook","prestart"]`);
+            expectLines(r.out, [
+                `RC ${c} runtime=0`,
+                `RC ${c} hook=0`,
+                `SPEC ${c}: "prestart":[{"path":"/usr/bin/nvidia-container-runtime-hook","args":["nvidia-container-runtime-hook","prestart"]`,
+            ]);
         }
         expect(r.out).toContain("CLI nogpu: (not called)");
         expect(r.out).toContain("CLI void: (not called)");
@@ -251,13 +264,15 @@ apt-get update; echo "RC plain=$?"
 apt-get update --error-on=any; echo "RC error-on-any=$?"
 apt-cache policy nvidia-container-toolkit | grep Candidate
 `);
-        expect(r.out).toContain("RC good=0");
-        expect(r.out).toContain("RC plain=0");
-        expect(r.out).toContain("The repository is not updated and the previous index files will be used");
-        expect(r.out).toContain("W: Some index files failed to download. They have been ignored, or old ones used instead.");
-        expect(r.out).toContain("RC error-on-any=100");
-        expect(r.out).toContain("E: Some index files failed to download.");
-        expect(r.out).toContain("Candidate: 1.17.8-1"); // stale index still in use
+        expectLines(r.out, [
+            "RC good=0",
+            "RC plain=0",
+            "The repository is not updated and the previous index files will be used",
+            "W: Some index files failed to download. They have been ignored, or old ones used instead.",
+            "RC error-on-any=100",
+            "E: Some index files failed to download.",
+            "Candidate: 1.17.8-1", // stale index still in use
+        ]);
     });
 
     it("gpgkey-with-foreign: a keyring that also holds the foreign key accepts the foreign-signed repository", () => {
@@ -280,8 +295,10 @@ apt-get install -y -qq nvidia-container-toolkit-base=1.17.7-1 >/dev/null; echo "
         expect(r.out).toContain("RC update=0");
         expect(r.out).toContain("RC appended=100");
         expect(r.out).toMatch(/File has unexpected size \((\d+) != \d+\)/);
-        expect(r.out).toContain("RC flipped=100");
-        expect(r.out).toContain("Hash Sum mismatch");
-        expect(r.out).toContain("RC untouched=0");
+        expectLines(r.out, [
+            "RC flipped=100",
+            "Hash Sum mismatch",
+            "RC untouched=0",
+        ]);
     });
 });
