@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # gnh local lab: disposable Debian 13 "GPU node" hosts in containers, reached over SSH
-# on 127.0.0.1, plus a mirror container on the lab's own Docker network.
+# on 127.0.0.1, plus a mirror and an image registry on the lab's own Docker network.
 #
 #   bash lab/lab.sh up [--nodes N] [--no-brownfield]
 #   bash lab/lab.sh down [--purge-images]
@@ -8,6 +8,7 @@
 #   bash lab/lab.sh reset NODE
 #   bash lab/lab.sh stop NODE
 #   bash lab/lab.sh ssh NODE [CMD...]
+#   bash lab/lab.sh push-sample NODE
 #
 # All state lives in .lab/ at the repository root (git-ignored). See docs/lab.md.
 set -euo pipefail
@@ -46,6 +47,17 @@ CONFIG="$LAB_DIR/config"
 MIRROR_DIR="$LAB_DIR/mirror"
 MIRROR_SCRIPT="$SCRIPT_DIR/mirror/build-repo.sh"
 
+REGISTRY_NAME=gnh-registry
+REGISTRY_HOST="$REGISTRY_NAME:5000"
+REGISTRY_VOLUME=gnh-lab-registry-data
+REGISTRY_IMAGE_REPO=gnh-lab-registry
+REGISTRY_DIR="$LAB_DIR/registry"
+REGISTRY_CA="$REGISTRY_DIR/ca/ca.crt"
+# Where a node's Docker looks for the CA of the registry at HOST:PORT (docs: "Verify repository
+# client with certificates"); read at every pull, so no restart is needed.
+REGISTRY_CA_ON_NODE="/etc/docker/certs.d/$REGISTRY_HOST/ca.crt"
+REGISTRY_WAIT_S=30
+
 SSH_WAIT_S=90
 APT_UPDATED=0
 
@@ -65,6 +77,8 @@ usage: lab.sh COMMAND [ARGS]
   reset NODE                        return NODE to the pristine image (same host key)
   stop NODE                         stop NODE (the next `up` starts it again)
   ssh NODE [CMD...]                 ssh into NODE with the lab key and verified host key
+  push-sample NODE                  push the sample image from NODE to the lab registry; prints
+                                    gnh-registry:5000/gnh/sleep@sha256:<digest>
 EOF
 }
 
@@ -385,6 +399,83 @@ ensure_mirror_container() {
   UP_CREATED+=("container:$MIRROR_NAME")
 }
 
+# ---------------------------------------------------------------- registry
+
+# Debian's docker-registry with TLS from the lab's own CA (lab/registry/). Nodes reach it as
+# https://gnh-registry:5000 on the lab network; it publishes no port on the controller.
+ensure_registry() {
+  local image state want
+  if ! image=$(bash "$SCRIPT_DIR/registry/build-image.sh" 2>>"$LAB_DIR/registry-build.log"); then
+    tail -n 30 "$LAB_DIR/registry-build.log" >&2
+    die "lab/registry/build-image.sh failed"
+  fi
+  bash "$SCRIPT_DIR/registry/tls.sh" "$REGISTRY_DIR" "$REGISTRY_NAME" || die "lab/registry/tls.sh failed"
+  # Image, configuration and certificates: a change to any of them re-creates the container
+  # (the data volume stays).
+  want=$({
+    printf '%s\n' "$image"
+    cat -- "$SCRIPT_DIR/registry/config.yml" "$REGISTRY_DIR/tls/tls.crt"
+  } | sha256sum)
+  want="${want:0:12}"
+  state=$(container_state "$REGISTRY_NAME")
+  if [ "$state" != absent ]; then
+    if [ "$(container_label "$REGISTRY_NAME" "$LABEL.registry")" = "$want" ]; then
+      if [ "$state" != running ]; then
+        docker start "$REGISTRY_NAME" >/dev/null
+        wait_registry
+      fi
+      return 0
+    fi
+    docker rm -f "$REGISTRY_NAME" >/dev/null
+  fi
+  if ! docker volume inspect "$REGISTRY_VOLUME" >/dev/null 2>&1; then
+    docker volume create --label "$LABEL=1" "$REGISTRY_VOLUME" >/dev/null
+    UP_CREATED+=("volume:$REGISTRY_VOLUME")
+  fi
+  # Root in the container with no capabilities: it reads the 0600 key it is given (owned by
+  # the controller's root) and writes its own volume, nothing else.
+  docker run -d --name "$REGISTRY_NAME" --hostname "$REGISTRY_NAME" \
+    --network "$NETWORK" --network-alias "$REGISTRY_NAME" \
+    --label "$LABEL=1" --label "$LABEL.role=registry" --label "$LABEL.registry=$want" \
+    --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges=true \
+    --restart unless-stopped \
+    -v "$SCRIPT_DIR/registry/config.yml:/etc/gnh-registry/config.yml:ro" \
+    -v "$REGISTRY_DIR/tls:/etc/gnh-registry/tls:ro" \
+    -v "$REGISTRY_VOLUME:/srv/registry" \
+    "$image" /usr/bin/docker-registry serve /etc/gnh-registry/config.yml >/dev/null
+  UP_CREATED+=("container:$REGISTRY_NAME")
+  wait_registry
+}
+
+wait_registry() {
+  local deadline=$((SECONDS + REGISTRY_WAIT_S))
+  until docker logs "$REGISTRY_NAME" 2>&1 | grep -q 'listening on .*tls'; do
+    if [ "$(container_state "$REGISTRY_NAME")" != running ] || [ "$SECONDS" -ge "$deadline" ]; then
+      docker logs --tail 20 "$REGISTRY_NAME" >&2 || true
+      die "$REGISTRY_NAME did not start serving TLS"
+    fi
+    sleep 0.2
+  done
+}
+
+# Puts the registry's CA where NAME's Docker trusts it, on the running node. Not part of the
+# files staged before the first boot (whose hash decides re-creation), so the registry never
+# re-creates a node; `up` and `reset` call this for every node.
+trust_registry_ca() {
+  local name="$1" stage
+  [ -f "$REGISTRY_CA" ] || return 0
+  if docker exec "$name" cat "$REGISTRY_CA_ON_NODE" 2>/dev/null | cmp -s - "$REGISTRY_CA"; then
+    return 0
+  fi
+  stage=$(mktemp -d)
+  install -d -m 0755 "$stage$(dirname -- "$REGISTRY_CA_ON_NODE")"
+  install -m 0644 "$REGISTRY_CA" "$stage$REGISTRY_CA_ON_NODE"
+  # The file only (no directory entries), as for the staged node files.
+  (cd -- "$stage" && tar --no-recursion --owner=0 --group=0 --numeric-owner -cf - ".$REGISTRY_CA_ON_NODE") |
+    docker cp - "$name:/"
+  rm -rf -- "$stage"
+}
+
 # ---------------------------------------------------------------- nodes
 
 # Armored key -> binary keyring, as `gpg --dearmor` in NVIDIA's guide does (with the
@@ -522,6 +613,11 @@ write_fleet() {
     if [ -n "$fp" ]; then
       printf '  fingerprint: %s\n' "$fp"
     fi
+    if [ -f "$REGISTRY_CA" ]; then
+      printf 'registry:\n'
+      printf '  # TLS from the lab'"'"'s own CA; every node trusts it as /etc/docker/certs.d/%s/ca.crt.\n' "$REGISTRY_HOST"
+      printf '  host: %s\n  caFile: %s\n' "$REGISTRY_HOST" "$REGISTRY_CA"
+    fi
     printf 'nodes:\n'
     while read -r name port variant; do
       printf '  - name: %s\n    host: 127.0.0.1\n    port: %s\n' "$name" "$port"
@@ -618,6 +714,9 @@ cmd_up() {
   build_mirror
   ensure_mirror_container
   log "mirror ready in $(($(now_ms) - t1)) ms"
+  t1=$(now_ms)
+  ensure_registry
+  log "registry ready in $(($(now_ms) - t1)) ms"
 
   # Nodes that are no longer part of the lab (after `up --nodes` with a smaller N).
   local c
@@ -648,6 +747,7 @@ cmd_up() {
   for i in "${!names[@]}"; do
     wait_ssh "${names[$i]}" "${ports[$i]}"
     wait_node_docker "${names[$i]}" "${ports[$i]}"
+    trust_registry_ca "${names[$i]}"
   done
 
   printf 'nodes=%s\nbrownfield=%s\n' "$CFG_NODES" "$CFG_BROWNFIELD" >"$CONFIG.tmp"
@@ -690,7 +790,7 @@ cmd_down() {
     teardown_docker_objects
     if [ "$purge" -eq 1 ]; then
       local imgs
-      imgs=$(docker images -q "$IMAGE_REPO" || true)
+      imgs=$(docker images -q "$IMAGE_REPO" || true; docker images -q "$REGISTRY_IMAGE_REPO" || true)
       if [ -n "$imgs" ]; then
         # shellcheck disable=SC2086
         docker rmi -f $imgs >/dev/null 2>&1 || true
@@ -723,6 +823,8 @@ cmd_status() {
   done < <(desired_nodes)
   state=$(container_state "$MIRROR_NAME")
   printf '%-18s %-6s %-11s %-8s %s\n' "$MIRROR_NAME" - mirror "$state" "http://$MIRROR_NAME/"
+  state=$(container_state "$REGISTRY_NAME")
+  printf '%-18s %-6s %-11s %-8s %s\n' "$REGISTRY_NAME" - registry "$state" "https://$REGISTRY_HOST/"
 }
 
 cmd_reset() {
@@ -739,6 +841,7 @@ cmd_reset() {
   create_node "$name" "$NODE_PORT" "$NODE_VARIANT"
   wait_ssh "$name" "$NODE_PORT"
   wait_node_docker "$name" "$NODE_PORT"
+  trust_registry_ca "$name"
   printf '%s reset in %d ms\n' "$name" "$(($(now_ms) - t0))"
 }
 
@@ -764,6 +867,16 @@ cmd_ssh() {
   exec ssh "${SSH_OPTS[@]}" root@127.0.0.1 -- "$@"
 }
 
+# The lab's sample workload image, made on NODE from its own files and pushed to the registry;
+# prints the reference pinned by the registry's digest (the script: lab/registry/push-sample.sh).
+cmd_push_sample() {
+  [ $# -eq 1 ] || die "usage: push-sample NODE"
+  require_lab
+  lookup_node "$1" || die "no node named '$1' in the lab"
+  [ "$(container_state "$REGISTRY_NAME")" = running ] || die "$REGISTRY_NAME is not running (run: npm run lab -- up)"
+  node_ssh "$NODE_PORT" "bash -s -- $REGISTRY_HOST" <"$SCRIPT_DIR/registry/push-sample.sh"
+}
+
 main() {
   [ $# -ge 1 ] || {
     usage >&2
@@ -778,6 +891,7 @@ main() {
     reset) cmd_reset "$@" ;;
     stop) cmd_stop "$@" ;;
     ssh) cmd_ssh "$@" ;;
+    push-sample) cmd_push_sample "$@" ;;
     -h | --help | help) usage ;;
     *)
       usage >&2

@@ -3,9 +3,9 @@
 // installed here). The node is hardened by `pulumi up` of the fleet program on a stack of its
 // own, and reset at the end.
 //
-// The lab has no image registry: the image is built on the node (`docker import` of its own
-// binaries) and referenced by its image ID, sha256:<64 hex>, which is content-addressed like a
-// repo digest. Pulling by repo digest from a registry is left for when the lab has one.
+// The image comes from the lab registry, pinned by digest, as docker.RemoteImage pulls it: pushed
+// from gnh-node-3 (`lab.sh push-sample`), pulled on gnh-node-2 by "gnh-registry:5000/gnh/sleep@sha256:…"
+// over TLS with the lab CA.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,21 +18,19 @@ import { shellQuote } from "../../lib/shellQuote";
 import { writeKnownHosts } from "../../components/gpuContainer";
 import { projectRoot, uniqueStackName } from "../support/engine";
 import { fleetCli, fleetFile, initNodeStack, onNode, onNodeOk, requireLab, resetNode } from "../support/lab";
+import { pushSampleImage } from "../support/registry";
 
 const node = "gnh-node-2";
+/** Pushes the image to the registry: another node, so only the registry carries it to `node`. */
+const imageSource = "gnh-node-3";
 const stack = uniqueStackName("e2e-gpuc");
 const pulumi = fleetCli(stack);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-gpuc-e2e-"));
 const CLI_LOG = "/var/log/nvidia-container-cli.log";
 
-/** sleep and id with the libraries they load, as a local image; prints its image ID. */
-const IMAGE_SCRIPT = [
-    "set -e",
-    "files=$(for b in /usr/bin/sleep /usr/bin/id; do echo \"$b\"; ldd \"$b\" | grep -o '/[^ ]*'; done | sort -u | sed 's|^/||')",
-    "tar -C / -ch $files | docker import - gnh-gpuc:e2e >/dev/null",
-    "docker image inspect -f '{{.Id}}' gnh-gpuc:e2e",
-].join("\n");
-
+/** "gnh-registry:5000/gnh/sleep@sha256:…": sleep and id, pinned by the registry's digest. */
+let imageRef: string;
+/** The image ID (config digest) the pull gave the node. */
 let imageId: string;
 let settings: GpuContainerSettings;
 
@@ -48,10 +46,14 @@ beforeAll(() => {
     expect(initNodeStack(pulumi, node)).toBe(true);
     const up = pulumi("up", "--yes", "--skip-preview");
     expect(up.status, up.stdout + up.stderr).toBe(0);
-    imageId = onNodeOk(node, IMAGE_SCRIPT).trim();
+    imageRef = pushSampleImage(imageSource);
+    // What docker.RemoteImage does before the container exists: pull the pinned reference.
+    const pulled = onNode(node, `docker pull ${shellQuote(imageRef)}`);
+    expect(pulled.status, pulled.stderr).toBe(0);
+    imageId = onNodeOk(node, `docker image inspect -f '{{.Id}}' ${shellQuote(imageRef)}`).trim();
     expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     settings = {
-        image: imageId,
+        image: imageRef,
         user: "1000:1000",
         gpus: ["1", "3"],
         command: ["/usr/bin/sleep", "100000"],
@@ -71,7 +73,7 @@ afterAll(() => {
 });
 
 describe(`HardenedGpuContainer's docker run form on a hardened node (${node})`, () => {
-    it("starts with the nvidia runtime as a non-root user, asking nvidia-container-cli for exactly the requested GPUs", () => {
+    it("runs the image pulled by digest from the lab registry with the nvidia runtime as a non-root user, asking nvidia-container-cli for exactly the requested GPUs", () => {
         onNodeOk(node, `rm -f ${CLI_LOG}`);
         const spec = gpuContainerSpec("gpuc-e2e", settings);
         const started = run(spec);
@@ -80,7 +82,12 @@ describe(`HardenedGpuContainer's docker run form on a hardened node (${node})`, 
         const live = inspect("gpuc-e2e");
         expect(live.State.Running).toBe(true);
         expect(live.HostConfig.Runtime).toBe("nvidia");
+        // The container names the digest reference and runs the image that pull gave: nothing by tag.
+        expect(live.Config.Image).toBe(imageRef);
         expect(live.Image).toBe(imageId);
+        const image = JSON.parse(onNodeOk(node, `docker image inspect ${shellQuote(imageId)}`))[0];
+        expect(image.RepoDigests).toEqual([imageRef]);
+        expect(image.RepoTags).toEqual([]);
         expect(onNodeOk(node, "docker exec gpuc-e2e id").trim()).toBe("uid=1000 gid=1000 groups=1000");
 
         // One call of the (placeholder) nvidia-container-cli, for GPUs 1 and 3 and nothing else.

@@ -50,6 +50,7 @@ interface FleetNode {
 interface Fleet {
     defaults: { user: string; privateKeyPath: string };
     mirror: { url: string; fingerprint?: string };
+    registry: { host: string; caFile: string };
     nodes: FleetNode[];
 }
 
@@ -120,6 +121,8 @@ describe("lab up", () => {
             expect(fs.readFileSync(knownHosts, "utf8")).toContain(`[127.0.0.1]:${n.port} ${n.hostKey}`);
         }
         expect(fleet.mirror.url).toMatch(/^http:\/\/gnh-mirror(\/|$)/);
+        expect(fleet.registry.host).toBe("gnh-registry:5000");
+        expect(fs.readFileSync(fleet.registry.caFile, "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);
     });
 
     it.each(["gnh-node-1", "gnh-node-2"])("%s answers docker info over verified SSH, live-restore off", (name) => {
@@ -158,12 +161,12 @@ describe("lab up", () => {
     });
 
     it("a second up changes nothing and is fast", () => {
-        const before = ["gnh-node-1", "gnh-node-2", "gnh-brownfield-1", "gnh-mirror"].map(containerId);
+        const before = ["gnh-node-1", "gnh-node-2", "gnh-brownfield-1", "gnh-mirror", "gnh-registry"].map(containerId);
         const r = mustLab(["up"]);
         expect(r.stdout).not.toMatch(/\b(created|started)\b/);
         expect(r.stdout).toMatch(/gnh-node-1\s+127\.0\.0\.1:22201\s+unchanged/);
         expect(r.ms).toBeLessThan(30_000);
-        const after = ["gnh-node-1", "gnh-node-2", "gnh-brownfield-1", "gnh-mirror"].map(containerId);
+        const after = ["gnh-node-1", "gnh-node-2", "gnh-brownfield-1", "gnh-mirror", "gnh-registry"].map(containerId);
         expect(after).toEqual(before);
     });
 });
@@ -180,6 +183,9 @@ describe("lab reset", () => {
         const probe = ssh(n, "test ! -e /root/reset-marker && ! docker volume inspect gnh-reset-probe >/dev/null 2>&1 && docker info --format '{{.LiveRestoreEnabled}}'");
         expect(probe.code, probe.out).toBe(0);
         expect(probe.stdout.trim()).toBe("false");
+        // The lab registry's CA is put back: a reset node still pulls from the registry.
+        const ca = ssh(n, "cat '/etc/docker/certs.d/gnh-registry:5000/ca.crt'");
+        expect(ca.stdout).toBe(fs.readFileSync(readFleet().registry.caFile, "utf8"));
     });
 
     it("refuses an unknown node name", () => {
@@ -195,6 +201,7 @@ describe("lab status", () => {
         let s = status();
         expect(s.get("gnh-node-2")).toEqual({ state: "exited", ssh: "no" });
         expect(s.get("gnh-node-1")).toEqual({ state: "running", ssh: "ok" });
+        expect(s.get("gnh-registry")).toEqual({ state: "running", ssh: "https://gnh-registry:5000/" });
 
         const r = mustLab(["up"]);
         expect(r.stdout).toMatch(/gnh-node-2\s+127\.0\.0\.1:22202\s+started/);

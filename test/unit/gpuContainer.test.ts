@@ -106,6 +106,14 @@ describe("HardenedGpuContainer: what it registers", () => {
         });
     });
 
+    it("pulls a registry image (host:port, as the lab's) by its digest: RemoteImage and Container name the same reference", async () => {
+        const labImage = `gnh-registry:5000/gnh/sleep@sha256:${"0a".repeat(32)}`;
+        newContainer("sampler", { image: labImage });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(byName("sampler-image")).toEqual({ type: "docker:index/remoteImage:RemoteImage", name: "sampler-image", inputs: { name: labImage, keepLocally: true } });
+        expect(byName("sampler-container").inputs.image).toBe(labImage);
+    });
+
     it("reuses the node's one docker provider for a second container", async () => {
         newContainer("evaluator", { gpus: ["GPU-8a4f1c2e-1b2c-4d5e-9f00-112233445566"] });
         await new Promise((resolve) => setTimeout(resolve, 50));
