@@ -4,7 +4,7 @@
 //
 // Other e2e files share the lab, so this file leaves it up (a second `up` is cheap). Run
 // e2e files one at a time (vitest.e2e.config.mts does): this file resets and stops nodes.
-// GNH_LAB_TEST_DOWN=1 adds the `down` test at the end (it removes the whole lab).
+// `down` is proven by labDown.test.ts, which runs last and only when asked (it removes the lab).
 import { describe, it, expect, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,7 +16,6 @@ const root = path.resolve(__dirname, "..", "..");
 const labDir = path.join(root, ".lab");
 const fleetFile = path.join(labDir, "fleet.yaml");
 const knownHosts = path.join(labDir, "known_hosts");
-const testDown = process.env.GNH_LAB_TEST_DOWN === "1";
 
 interface Result {
     code: number;
@@ -238,16 +237,5 @@ describe("brownfield node", () => {
         const upd = ssh(n, "apt-get update --error-on=any -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/nvidia-container-toolkit.list -o Dir::Etc::sourceparts=-");
         expect(upd.code, upd.out).toBe(0);
         expect(upd.out).toMatch(/gnh-mirror/);
-    });
-});
-
-describe.skipIf(!testDown)("lab down (GNH_LAB_TEST_DOWN=1)", () => {
-    it("removes containers, volumes, network and .lab/", () => {
-        mustLab(["down"]);
-        expect(run("docker", ["ps", "-aq", "--filter", "label=gnh.lab"]).stdout.trim()).toBe("");
-        expect(run("docker", ["volume", "ls", "-q", "--filter", "label=gnh.lab"]).stdout.trim()).toBe("");
-        expect(run("docker", ["network", "inspect", "gnh-lab"]).code).not.toBe(0);
-        expect(fs.existsSync(labDir)).toBe(false);
-        expect(mustLab(["status"]).stdout).toMatch(/lab is down/);
     });
 });
