@@ -1,6 +1,6 @@
 // The TypeScript sources that the precompiled entry points (the audit CLI, the gnh provider) are
-// built from, and their fingerprint: dist/ is used only while it was built from exactly these
-// files, so an edited source is never shadowed by stale JavaScript.
+// built from, and their fingerprint. Each build lives in dist/<fingerprint>/ and is complete once
+// renamed into place, so a start never runs stale JavaScript, nor a build still being written.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -10,7 +10,6 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const SOURCE_DIRS = ["audit", "provider", "rules", "lib", "schemas"];
 const EXTRA_FILES = ["tsconfig.json", "tsconfig.build.json"];
 const DIST = path.join(ROOT, "dist");
-const MANIFEST = path.join(DIST, ".sources-sha256");
 
 function listSources() {
     const files = [];
@@ -40,12 +39,10 @@ function fingerprint() {
     return hash.digest("hex");
 }
 
-function isFresh() {
-    try {
-        return fs.readFileSync(MANIFEST, "utf8").trim() === fingerprint();
-    } catch {
-        return false;
-    }
+/** The folder of the build of the current sources, or undefined when there is none. */
+function currentBuild() {
+    const dir = path.join(DIST, fingerprint());
+    return fs.existsSync(dir) ? dir : undefined;
 }
 
-module.exports = { ROOT, DIST, MANIFEST, fingerprint, isFresh };
+module.exports = { ROOT, DIST, fingerprint, currentBuild };
