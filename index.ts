@@ -28,6 +28,7 @@ for (const node of fleet.nodes.filter((n) => only === undefined || only.includes
         mirrorKeyUrl: fleet.mirror?.keyUrl,
         daemonOverrides: config.getObject("daemonOverrides"),
         maxParallelRestarts: config.getNumber("maxParallelRestarts") ?? 1,
+        onDestroy: node.onDestroy,
     });
     nodes[node.name] = pulumi.all([gpuNode.toolkitVersion, gpuNode.daemonSettingsHash, gpuNode.seccompSha256])
         .apply(([toolkit, daemon, seccomp]) => ({ toolkit, daemonSettingsHash: daemon, seccompSha256: seccomp }));

@@ -1,5 +1,6 @@
 // Judge one node's facts with the catalog's own check functions: every rule that can be checked
 // live (checkedAt includes "audit"), per host or per container. No rule logic lives here.
+import { auditRules } from "../rules/auditRules";
 import { catalog } from "../rules/catalog";
 import { containerRules, ContainerRuleOptions } from "../rules/containerRules";
 import { daemonRules } from "../rules/daemonRules";
@@ -50,6 +51,7 @@ export const AUDIT_FAMILIES = {
     daemon: daemonRules.filter((r) => r.checkedAt.includes("audit")),
     toolkit: toolkitRules.filter((r) => r.checkedAt.includes("audit")),
     live: liveRules.filter((r) => r.checkedAt.includes("audit")),
+    audit: auditRules.filter((r) => r.checkedAt.includes("audit")),
     container: containerRules.filter((r) => r.checkedAt.includes("audit")),
 };
 
@@ -85,6 +87,9 @@ export function evaluateNode(node: string, facts: NodeFacts, options: AuditOptio
     }
     for (const rule of AUDIT_FAMILIES.live) {
         judge(rule, "host", { ...facts.host, options: options.live });
+    }
+    for (const rule of AUDIT_FAMILIES.audit) {
+        judge(rule, "host", facts.audit);
     }
     const noNewPrivileges = facts.daemon?.["no-new-privileges"] === true;
     for (const container of facts.containers) {

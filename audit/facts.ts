@@ -1,6 +1,9 @@
 // Probe output -> the facts each rule family judges. Pure: every parser here is tested offline
 // on recorded probe output.
+import { parseAuditPaths } from "../lib/auditPaths";
+import { parseAuditRules, parseAuditRulesFiles } from "../lib/auditRulesFile";
 import { readRuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { AuditFacts } from "../rules/auditRules";
 import { ContainerSpec } from "../rules/containerRules";
 import { DaemonJson } from "../rules/daemonRules";
 import { FileStat, HostFacts, PackageVersion } from "../rules/liveRules";
@@ -28,6 +31,8 @@ export interface NodeFacts {
     readonly aptSources: readonly AptSourceFact[];
     readonly host: Omit<HostFacts, "options">;
     readonly containers: readonly ContainerSpec[];
+    /** CIS 1.1.x: the node's Docker paths and the auditd watches in force. */
+    readonly audit: AuditFacts;
     /** Problems gathering facts that do not stop the audit (docker not answering, say). */
     readonly warnings: readonly string[];
 }
@@ -218,6 +223,7 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
     }
 
     return {
+        audit: auditFacts(probe, warnings),
         daemon,
         daemonError,
         distro,
@@ -234,4 +240,19 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
         containers,
         warnings,
     };
+}
+
+/**
+ * The watches in force: auditctl -l where auditd runs (what the kernel enforces), otherwise the
+ * rules files (what auditd loads when it starts). Lines auditctl would refuse are warnings: a
+ * broken line stops augenrules from loading the rest of the file.
+ */
+export function auditFacts(probe: ProbeOutput, warnings: string[]): AuditFacts {
+    const resolved = probe["audit-paths"].code === 0 ? parseAuditPaths(probe["audit-paths"].stdout) : undefined;
+    const files = parseAuditRulesFiles(probe["audit-rules"].stdout);
+    warnings.push(...files.problems.map((p) => `audit rules: ${p}`));
+    if (probe["audit-loaded"].code === 0) {
+        return { resolved, watches: parseAuditRules(probe["audit-loaded"].stdout).watches, watchesFrom: "loaded" };
+    }
+    return { resolved, watches: files.watches, watchesFrom: "files" };
 }

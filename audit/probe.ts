@@ -2,6 +2,8 @@
 // single SSH round trip and prints one line per section (name, exit code, base64 of stdout,
 // base64 of the head of stderr), so that no file content can be mistaken for a delimiter.
 // Parsing is pure and tested offline.
+import { AUDIT_PATHS_FUNCTION, auditPathSpec } from "../lib/auditPaths";
+import { auditRules } from "../rules/auditRules";
 import { FILES_TO_STAT } from "../rules/liveRules";
 import { RUNTIME_CONFIG_PATH, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { SECCOMP_PROFILE_PATH } from "../rules/daemonRules";
@@ -10,7 +12,8 @@ export const PROBE_PACKAGES = [...TOOLKIT_PACKAGES, "docker.io", "docker-ce", "r
 
 /**
  * $1 default seccomp profile path, $2 config.toml path, $3 space-separated package names,
- * then the files to stat. Read-only: it changes nothing on the node.
+ * $4 the audit rules' path spec (lib/auditPaths.ts), then the files to stat. Read-only: it
+ * changes nothing on the node.
  */
 export const PROBE_SCRIPT = `
 # shellcheck disable=SC2016 # the sh -c scripts are single-quoted on purpose
@@ -20,9 +23,9 @@ t=$(mktemp -d /tmp/gnh-audit.XXXXXX) || exit 3
 trap 'rm -rf "$t"' EXIT
 export GNUPGHOME="$t/gnupg"
 mkdir -m 700 "$GNUPGHOME"
-seccomp_default=$1 toolkit_config=$2 packages=$3
-shift 3
-section() {
+seccomp_default=$1 toolkit_config=$2 packages=$3 audit_spec=$4
+shift 4
+${AUDIT_PATHS_FUNCTION}section() {
   name=$1; shift
   "$@" >"$t/out" 2>"$t/err"
   rc=$?
@@ -46,13 +49,17 @@ section keyrings sh -c '
     [ -f "$k" ] && gpg --batch --with-colons --show-keys "$k" 2>/dev/null | awk -F: '"'"'$1=="pub"{p=1;next} $1=="fpr"&&p{print $10;p=0}'"'"'
   done'
 section stat sh -c 'for f in "$@"; do if [ -e "$f" ]; then stat -c "%n %U %G %a" "$f"; else printf "%s -\\n" "$f"; fi; done' gnh "$@"
-section audit-rules sh -c 'cat /etc/audit/rules.d/*.rules /etc/audit/audit.rules 2>/dev/null; true'
+section audit-paths gnh_audit_paths "$audit_spec"
+section audit-rules sh -c 'for f in /etc/audit/rules.d/*.rules /etc/audit/audit.rules; do [ -f "$f" ] || continue; printf "### %s\\n" "$f"; cat "$f"; printf "\\n"; done'
+# the rules in force, where auditd runs (3: auditd not active, 4: no auditctl)
+section audit-loaded sh -c 'systemctl is-active --quiet auditd 2>/dev/null || exit 3; command -v auditctl >/dev/null 2>&1 || exit 4; auditctl -l'
 section containers sh -c 'ids=$(docker ps -aq) || exit 1; if [ -n "$ids" ]; then docker inspect $ids; else echo "[]"; fi'
 exit 0
 `;
 
 export function probeArgs(): string[] {
-    return [SECCOMP_PROFILE_PATH, RUNTIME_CONFIG_PATH, PROBE_PACKAGES.join(" "), ...FILES_TO_STAT];
+    const audit = auditPathSpec(auditRules.map((r) => ({ ruleId: r.id, sources: r.sources })));
+    return [SECCOMP_PROFILE_PATH, RUNTIME_CONFIG_PATH, PROBE_PACKAGES.join(" "), audit, ...FILES_TO_STAT];
 }
 
 export interface ProbeSection {
@@ -64,7 +71,7 @@ export interface ProbeSection {
 export type ProbeOutput = Readonly<Record<string, ProbeSection>>;
 
 export const PROBE_SECTIONS = ["os", "daemon-json", "docker-info", "seccomp-sha256", "dpkg", "runc-version", "config-toml",
-    "apt-sources", "keyrings", "stat", "audit-rules", "containers"] as const;
+    "apt-sources", "keyrings", "stat", "audit-paths", "audit-rules", "audit-loaded", "containers"] as const;
 
 export function parseProbeOutput(text: string): ProbeOutput {
     const sections: Record<string, ProbeSection> = {};

@@ -3,6 +3,7 @@
 // happens in the gnh provider.
 import * as pulumi from "@pulumi/pulumi";
 import { desiredDaemonConfig } from "../lib/daemonMerge";
+import { DEFAULT_ON_DESTROY, OnDestroy } from "../lib/destroyPlan";
 import { NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { DockerDaemonConfig } from "../sdk/dockerDaemonConfig";
@@ -19,6 +20,11 @@ export interface HardenedDockerDaemonArgs {
     readonly nvidiaAsDefaultRuntime?: boolean;
     /** At most this many nodes of the fleet restart Docker at the same time (default 1). */
     readonly maxParallelRestarts?: number;
+    /**
+     * What `pulumi destroy` does: keep (default) leaves the host hardened; restore puts back
+     * daemon.json from before the first hardening, applied and rolled back like an update.
+     */
+    readonly onDestroy?: OnDestroy;
 }
 
 export class HardenedDockerDaemon extends pulumi.ComponentResource {
@@ -34,6 +40,7 @@ export class HardenedDockerDaemon extends pulumi.ComponentResource {
             settings: desiredDaemonConfig(overrides),
             overriddenKeys: Object.keys(overrides).filter((k) => overrides[k] !== null),
             maxParallelRestarts: args.maxParallelRestarts ?? 1,
+            onDestroy: args.onDestroy ?? DEFAULT_ON_DESTROY,
         }, { parent: this });
         this.settings = config.settings;
         this.effective = config.effective;

@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_ON_DESTROY, OnDestroy } from "../lib/destroyPlan";
 import { NodeConnection } from "../lib/nodeConnection";
 import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile";
 import { mobyDefaultProfilePath } from "../lib/toolsPaths";
@@ -11,6 +12,8 @@ import { ManagedFile } from "../sdk/managedFile";
 
 export interface SeccompProfileArgs {
     readonly connection: pulumi.Input<NodeConnection>;
+    /** keep (default): destroy leaves the profile; restore: destroy removes it unless daemon.json (restored by then) still names it. */
+    readonly onDestroy?: OnDestroy;
 }
 
 export class SeccompProfile extends pulumi.ComponentResource {
@@ -29,8 +32,11 @@ export class SeccompProfile extends pulumi.ComponentResource {
             path: SECCOMP_PROFILE_PATH,
             content: `${JSON.stringify(hardenSeccompProfile(base), null, 2)}\n`,
             mode: "0644",
-            // daemon.json keeps pointing at it until the daemon is reconfigured
-            keepOnDelete: true,
+            // keep: daemon.json keeps pointing at it after a destroy. restore: the daemon resource
+            // (destroyed first: it depends on this one) has put the original daemon.json back.
+            ...((args.onDestroy ?? DEFAULT_ON_DESTROY) === "keep"
+                ? { keepOnDelete: true }
+                : { keepOnDelete: false, keepWhileNamedBy: { file: "/etc/docker/daemon.json", key: "seccomp-profile" } }),
         }, { parent: this });
         this.path = file.path;
         this.sha256 = file.sha256;

@@ -4,6 +4,7 @@
 import Ajv from "ajv";
 import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument } from "yaml";
 import fleetSchema from "../schemas/fleet.schema.json";
+import { DEFAULT_ON_DESTROY, OnDestroy } from "./destroyPlan";
 
 export interface FleetNode {
     readonly name: string;
@@ -14,12 +15,16 @@ export interface FleetNode {
     readonly privateKeyPath: string;
     readonly hostKey: string;
     readonly labels: Readonly<Record<string, string>>;
+    /** What `pulumi destroy` does on this node: keep it hardened (default) or restore daemon.json. */
+    readonly onDestroy: OnDestroy;
 }
 
 export interface Fleet {
     readonly nodes: readonly FleetNode[];
     /** A repository laid out like NVIDIA's: `<url>/stable/deb/amd64`, key at `<url>/gpgkey` unless keyUrl says otherwise. */
     readonly mirror?: { readonly url: string; readonly fingerprint?: string; readonly keyUrl?: string };
+    /** The fleet's own image registry: `host` ("name:port") starts its image references; `caFile` is the CA nodes trust for it. */
+    readonly registry?: { readonly host: string; readonly caFile?: string };
 }
 
 export class FleetError extends Error {}
@@ -27,9 +32,10 @@ export class FleetError extends Error {}
 const validate = new Ajv({ allErrors: true, jsonPointers: true }).compile(fleetSchema);
 
 interface RawFleet {
-    defaults?: { user?: string; port?: number; privateKeyPath?: string };
+    defaults?: { user?: string; port?: number; privateKeyPath?: string; onDestroy?: OnDestroy };
     mirror?: Fleet["mirror"];
-    nodes: { name: string; host: string; port?: number; user?: string; privateKeyPath?: string; hostKey: string; labels?: Record<string, string> }[];
+    registry?: Fleet["registry"];
+    nodes: { name: string; host: string; port?: number; user?: string; privateKeyPath?: string; hostKey: string; labels?: Record<string, string>; onDestroy?: OnDestroy }[];
 }
 
 export function parseFleet(text: string, file: string): Fleet {
@@ -74,7 +80,7 @@ export function parseFleet(text: string, file: string): Fleet {
     if (!validate(data)) {
         for (const error of validate.errors ?? []) {
             const pointer = error.dataPath;
-            const params = error.params as { additionalProperty?: string; missingProperty?: string };
+            const params = error.params as { additionalProperty?: string; missingProperty?: string; allowedValues?: unknown[] };
             if (params.additionalProperty) {
                 const key = params.additionalProperty;
                 const suggestion = closestKey(key, allowedKeys(pointer));
@@ -85,7 +91,8 @@ export function parseFleet(text: string, file: string): Fleet {
             } else if (params.missingProperty) {
                 problems.push(`${at(pointer)}: ${describe(pointer)}: "${params.missingProperty}" is required`);
             } else {
-                problems.push(`${at(pointer)}: ${describe(pointer)}: ${error.message}`);
+                const allowed = params.allowedValues ? ` (${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")})` : "";
+                problems.push(`${at(pointer)}: ${describe(pointer)}: ${error.message}${allowed}`);
             }
         }
         throw new FleetError([...new Set(problems)].join("\n"));
@@ -111,12 +118,13 @@ export function parseFleet(text: string, file: string): Fleet {
             privateKeyPath: privateKeyPath ?? "",
             hostKey: node.hostKey,
             labels: node.labels ?? {},
+            onDestroy: node.onDestroy ?? defaults.onDestroy ?? DEFAULT_ON_DESTROY,
         };
     });
     if (problems.length > 0) {
         throw new FleetError(problems.join("\n"));
     }
-    return { nodes, mirror: raw.mirror };
+    return { nodes, mirror: raw.mirror, ...(raw.registry !== undefined ? { registry: raw.registry } : {}) };
 }
 
 /** The keys the schema allows at a pointer ("" = top level, "/nodes/3" = a node, "/mirror", "/defaults"). */

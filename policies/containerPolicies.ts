@@ -144,3 +144,54 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
 export function containerFacts(type: string, props: Record<string, unknown>, name?: string): ContainerFacts | undefined {
     return type === DOCKER_CONTAINER_TYPE ? { container: containerSpecFromInputs(props as ContainerInputs, name) } : undefined;
 }
+
+/** Which inputs each spec field is computed from (see containerSpecFromInputs). */
+const SPEC_FIELD_INPUTS: Readonly<Record<keyof ContainerSpec, readonly (keyof ContainerInputs)[]>> = {
+    source: [],
+    name: ["name"],
+    image: ["image"],
+    privileged: ["privileged"],
+    capAdd: ["capabilities"],
+    capDrop: ["capabilities"],
+    user: ["user"],
+    env: ["envs"],
+    runtime: ["runtime"],
+    deviceRequests: ["deviceRequests", "gpus", "devices"],
+    devices: ["devices"],
+    mounts: ["mounts", "volumes", "tmpfs"],
+    namespaces: ["networkMode", "pidMode", "ipcMode", "usernsMode"],
+    securityOpts: ["securityOpts"],
+    memoryBytes: ["memory"],
+    pidsLimit: [],
+    restart: ["restart", "maxRetryCount"],
+    readOnlyRootfs: ["readOnly"],
+};
+
+/**
+ * The same spec as containerSpecFromInputs, but each field is computed when a rule first reads it,
+ * from only the inputs it comes from. In a preview CrossGuard hands over inputs that throw when an
+ * unknown value is read: this way only the rules that need that value are affected (an image
+ * digest that is unknown until a RemoteImage exists does not stop the privileged check).
+ */
+export function lazyContainerSpec(inputs: ContainerInputs, resourceName?: string): ContainerSpec {
+    const spec = {} as Record<string, unknown>;
+    for (const [field, sources] of Object.entries(SPEC_FIELD_INPUTS) as [keyof ContainerSpec, readonly (keyof ContainerInputs)[]][]) {
+        let value: unknown;
+        let computed = false;
+        Object.defineProperty(spec, field, {
+            enumerable: true,
+            get: () => {
+                if (!computed) {
+                    const picked: Record<string, unknown> = {};
+                    for (const key of sources) {
+                        picked[key] = inputs[key];
+                    }
+                    value = containerSpecFromInputs(picked as ContainerInputs, resourceName)[field];
+                    computed = true;
+                }
+                return value;
+            },
+        });
+    }
+    return spec as unknown as ContainerSpec;
+}

@@ -7,6 +7,7 @@ import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual, managedPaths, mergeDaemonConfig } from "../lib/daemonMerge";
 import { changedKeys, dockerMajorMinor, needsRestart, withoutConfigFile } from "../lib/daemonReload";
+import { DaemonRestorePlan, DEFAULT_ON_DESTROY, isOnDestroy, ON_DESTROY_VALUES, OnDestroy, OriginalRecord, planDaemonRestore } from "../lib/destroyPlan";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { restartGate } from "./restartGate";
@@ -21,6 +22,8 @@ export interface DockerDaemonConfigInputs {
     readonly overriddenKeys?: readonly string[];
     /** At most this many nodes restart Docker at the same time in one run (default 1). */
     readonly maxParallelRestarts?: number;
+    /** What `pulumi destroy` does: keep the host hardened (default) or restore the original file. */
+    readonly onDestroy?: OnDestroy;
 }
 
 export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
@@ -33,6 +36,12 @@ export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
 
 const STATE_DIR = "/etc/docker/.gnh";
 const DAEMON_JSON = "/etc/docker/daemon.json";
+// daemon.json as it was before our first write ever (kept until a destroy restores it): the
+// rollback backup (daemon.json.bak) is replaced by every write, so it cannot serve.
+const ORIGINAL = `${STATE_DIR}/daemon.original.json`;
+const ORIGINAL_ABSENT = `${STATE_DIR}/daemon.original.absent`;
+/** What a failed apply was doing, in its error message. */
+const APPLYING = "applying daemon.json";
 
 const PROBE_SCRIPT = `
 set -u
@@ -120,6 +129,9 @@ export function check(news: Partial<DockerDaemonConfigInputs>): CheckResult {
     if (news.overriddenKeys !== undefined && !Array.isArray(news.overriddenKeys)) {
         failures.push({ property: "overriddenKeys", reason: "overriddenKeys must be a list of daemon.json keys" });
     }
+    if (news.onDestroy !== undefined && !isOnDestroy(news.onDestroy)) {
+        failures.push({ property: "onDestroy", reason: `node ${news.connection?.name ?? "?"}: onDestroy ${JSON.stringify(news.onDestroy)} must be one of ${ON_DESTROY_VALUES.join(", ")}` });
+    }
     return { inputs: news, failures };
 }
 
@@ -130,6 +142,11 @@ export function diff(olds: DockerDaemonConfigOutputs, news: DockerDaemonConfigIn
     }
     if (!deepEqual(olds.overriddenKeys ?? [], news.overriddenKeys ?? [])) {
         changed.push("overriddenKeys");
+    }
+    // Destroy acts on the recorded value, so a change must reach the state (an update that
+    // finds the file in place changes nothing on the node). Absent means the default.
+    if ((olds.onDestroy ?? DEFAULT_ON_DESTROY) !== (news.onDestroy ?? DEFAULT_ON_DESTROY)) {
+        changed.push("onDestroy");
     }
     // A new address, user or key for the same node is an update (the state must hold the
     // credentials that refresh and destroy will use); only another node is a replacement.
@@ -158,7 +175,7 @@ export async function read(id: string, props: DockerDaemonConfigOutputs): Promis
     const session = sessionFor(props.connection);
     const live = await probe(session);
     const current = live.daemon ?? {};
-    const inputs: DockerDaemonConfigInputs = { connection: props.connection, settings: props.settings, overriddenKeys: props.overriddenKeys };
+    const inputs: DockerDaemonConfigInputs = { connection: props.connection, settings: props.settings, overriddenKeys: props.overriddenKeys, onDestroy: props.onDestroy };
     const merge = mergeDaemonConfig({ desired: props.settings, current, lastApplied: live.lastApplied, overriddenKeys: props.overriddenKeys });
     const inSync = merge.conflicts.length === 0 && deepEqual(merge.merged, current);
     const observedSettings = inSync ? props.settings : observed(props.settings, current);
@@ -190,10 +207,94 @@ function observed(settings: DaemonJson, current: DaemonJson): DaemonJson {
     return result;
 }
 
-/** Destroy leaves the host hardened (un-hardening on destroy would surprise); it forgets our record. */
+/**
+ * Destroy. keep (default): the host stays hardened (un-hardening by surprise would be worse) and
+ * only our last-applied record goes; the record of the original stays for a later restore.
+ * restore: daemon.json from before our first write comes back the way an update is applied, then
+ * our files under /etc/docker/.gnh go. Docker is never left stopped: a failed restore is rolled
+ * back to the hardened file and the destroy fails, naming the node.
+ */
 export async function remove(props: DockerDaemonConfigOutputs): Promise<void> {
     const session = sessionFor(props.connection);
-    await session.check("removing the last-applied record", `rm -f ${STATE_DIR}/daemon.last-applied.json`);
+    if ((props.onDestroy ?? DEFAULT_ON_DESTROY) === "keep") {
+        await session.check("removing the last-applied record", `rm -f ${STATE_DIR}/daemon.last-applied.json`);
+        return;
+    }
+    restartGate.setLimit(props.maxParallelRestarts ?? 1);
+    const before = await probe(session);
+    const plan = planDaemonRestore(await readOriginal(session), before.daemon ?? {});
+    if (plan.kind === "refuse") {
+        throw new NodeError(session.nodeName, plan.reason);
+    }
+    if (plan.kind === "restore") {
+        await restoreOriginal(session, plan, before);
+    }
+    await session.check("removing our files under /etc/docker/.gnh", `rm -rf ${STATE_DIR}; docker image rm gnh-smoke:1 >/dev/null 2>&1 || true`);
+}
+
+// "file <base64>", "absent", or "none <earlier writes: yes|no>".
+const ORIGINAL_SCRIPT = `
+if [ -f ${ORIGINAL} ]; then printf 'file %s\\n' "$(base64 -w0 < ${ORIGINAL})"
+elif [ -f ${ORIGINAL_ABSENT} ]; then echo absent
+elif [ -e ${STATE_DIR}/daemon.json.bak ] || [ -e ${STATE_DIR}/daemon.json.absent ]; then echo none yes
+else echo none no; fi
+`;
+
+async function readOriginal(session: SshSession): Promise<OriginalRecord> {
+    const [kind, value] = (await session.check("reading the record of the original daemon.json", ORIGINAL_SCRIPT)).trim().split(" ");
+    if (kind === "file") {
+        return { kind: "file", text: Buffer.from(value ?? "", "base64").toString("utf8") };
+    }
+    return kind === "absent" ? { kind: "absent" } : { kind: "none", earlierWrites: value === "yes" };
+}
+
+// $1 = backup: keep the current file for rollback (no bridge step wrote it already).
+const PUT_BACK_ORIGINAL_SCRIPT = `
+set -eu
+if [ "$1" = backup ]; then
+  rm -f ${STATE_DIR}/daemon.json.bak ${STATE_DIR}/daemon.json.absent
+  if [ -f ${DAEMON_JSON} ]; then cp -p ${DAEMON_JSON} ${STATE_DIR}/daemon.json.bak; else touch ${STATE_DIR}/daemon.json.absent; fi
+fi
+if [ -f ${ORIGINAL} ]; then cp -p ${ORIGINAL} ${DAEMON_JSON}.gnh-tmp; mv -f ${DAEMON_JSON}.gnh-tmp ${DAEMON_JSON};
+elif [ -f ${ORIGINAL_ABSENT} ]; then rm -f ${DAEMON_JSON};
+else echo "the record of the original daemon.json is gone" >&2; exit 1; fi
+`;
+
+const RESTORING = "restoring daemon.json from before the first hardening (destroy with onDestroy: restore)";
+
+async function restoreOriginal(session: SshSession, plan: Extract<DaemonRestorePlan, { kind: "restore" }>, before: Probe): Promise<void> {
+    const node = session.nodeName;
+    if (dockerMajorMinor(before.version || before.info?.ServerVersion || "") === undefined) {
+        throw new NodeError(node, "Docker is not running, so the original daemon.json cannot be applied and checked; nothing was changed. Start Docker, or destroy with onDestroy: keep");
+    }
+    const current = before.daemon ?? {};
+    await validate(session, plan.originalText, before.dockerdArgs);
+    if (plan.bridge !== undefined) {
+        await validate(session, plan.bridge, before.dockerdArgs);
+    }
+    const steps = async () => {
+        const notes: string[] = [];
+        if (plan.bridge !== undefined) {
+            // live-restore on before and after the restart: running containers survive it.
+            await applyCandidate(session, plan.bridge, current, plan.restart, notes, true, RESTORING);
+        }
+        try {
+            await session.check(`putting back the original ${DAEMON_JSON}`, PUT_BACK_ORIGINAL_SCRIPT, [plan.bridge === undefined ? "backup" : "keep-backup"]);
+            // A reload sets live-restore only when the file names it; absent, dockerd keeps it on
+            // until its next restart, which then reads the restored file as it is.
+            const liveRestore = plan.original["live-restore"];
+            const settled = (i: DockerInfo) => verify(i, plan.original).length === 0 && (typeof liveRestore !== "boolean" || i.LiveRestoreEnabled === liveRestore);
+            const info = await signal(session, "reload", settled);
+            if (!settled(info)) {
+                throw new Error(`after the reload: ${[...verify(info, plan.original), ...(typeof liveRestore === "boolean" && info.LiveRestoreEnabled !== liveRestore ? [`live-restore is not ${liveRestore}`] : [])].join("; ")}`);
+            }
+        } catch (error) {
+            // Back to the hardened file, the way the bridge went: after its restart a restart
+            // (inside the gate; live-restore is still on, containers survive), else a reload.
+            await rollback(session, (error as Error).message, plan.restart ? "restart" : "reload", RESTORING);
+        }
+    };
+    await (plan.restart ? restartGate.run(node, steps) : steps());
 }
 
 async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConfigOutputs> {
@@ -228,6 +329,7 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
         settings: inputs.settings,
         overriddenKeys: inputs.overriddenKeys ?? [],
         maxParallelRestarts: inputs.maxParallelRestarts,
+        onDestroy: inputs.onDestroy,
         effective: candidate,
         effectiveHash: hashOf(candidate),
         dockerVersion: before.version,
@@ -245,9 +347,12 @@ chmod 644 "$candidate"
 dockerd --validate --config-file "$candidate" "$@" 2>&1
 `;
 
-async function validate(session: SshSession, candidate: DaemonJson, dockerdArgs: readonly string[]): Promise<void> {
+/** candidate: a config, or a file's exact text (the original being restored). */
+async function validate(session: SshSession, candidateOrText: DaemonJson | string, dockerdArgs: readonly string[]): Promise<void> {
     const flags = withoutConfigFile(dockerdArgs);
-    await session.check("dockerd --validate of the new daemon.json (with docker.service's flags)", VALIDATE_SCRIPT, flags, { stdin: render(candidate) });
+    const text = typeof candidateOrText === "string" ? candidateOrText : render(candidateOrText);
+    const candidate: DaemonJson = typeof candidateOrText === "string" ? JSON.parse(candidateOrText) : candidateOrText;
+    await session.check("dockerd --validate of the new daemon.json (with docker.service's flags)", VALIDATE_SCRIPT, flags, { stdin: text });
     const missing: string[] = [];
     const runtimes = (candidate.runtimes ?? {}) as Record<string, { path?: unknown }>;
     for (const [name, runtime] of Object.entries(runtimes)) {
@@ -276,6 +381,10 @@ set -eu
 umask 022
 mkdir -p ${STATE_DIR}
 if [ "$1" = backup ]; then
+  # Our first write ever (no backup of an earlier one either): keep the file as the user had it.
+  if [ ! -e ${ORIGINAL} ] && [ ! -e ${ORIGINAL_ABSENT} ] && [ ! -e ${STATE_DIR}/daemon.json.bak ] && [ ! -e ${STATE_DIR}/daemon.json.absent ]; then
+    if [ -f ${DAEMON_JSON} ]; then cp -p ${DAEMON_JSON} ${ORIGINAL}; else touch ${ORIGINAL_ABSENT}; fi
+  fi
   rm -f ${STATE_DIR}/daemon.json.bak ${STATE_DIR}/daemon.json.absent
   if [ -f ${DAEMON_JSON} ]; then cp -p ${DAEMON_JSON} ${STATE_DIR}/daemon.json.bak; else touch ${STATE_DIR}/daemon.json.absent; fi
 fi
@@ -398,7 +507,7 @@ async function writeSafely(session: SshSession, candidate: DaemonJson, current: 
 }
 
 /** backup: keep the file being replaced; false after step 1, whose backup holds the original. */
-async function applyCandidate(session: SshSession, candidate: DaemonJson, base: DaemonJson, restart: boolean, notes: string[], backup: boolean): Promise<void> {
+async function applyCandidate(session: SshSession, candidate: DaemonJson, base: DaemonJson, restart: boolean, notes: string[], backup: boolean, what = APPLYING): Promise<void> {
     try {
         if (!deepEqual(base, candidate)) {
             // After step 1 the backup already holds the file as it was before this run.
@@ -417,7 +526,7 @@ async function applyCandidate(session: SshSession, candidate: DaemonJson, base: 
         notes.push(`a test container ran with the ${runtime} runtime`);
         notes.push(restart ? `restarted docker for: ${changedKeys(base, candidate).join(", ")}` : "applied by reload, no restart");
     } catch (error) {
-        await rollback(session, (error as Error).message, restart ? "restart" : "reload");
+        await rollback(session, (error as Error).message, restart ? "restart" : "reload", what);
     }
 }
 
@@ -426,7 +535,7 @@ async function applyCandidate(session: SshSession, candidate: DaemonJson, base: 
  * a reload after a reload (restarting would kill the containers that live-restore was not yet
  * protecting), a restart after a restart (this runs inside the restart gate).
  */
-async function rollback(session: SshSession, cause: string, how: "reload" | "restart"): Promise<never> {
+async function rollback(session: SshSession, cause: string, how: "reload" | "restart", what = APPLYING): Promise<never> {
     await session.check("restoring the previous daemon.json", RESTORE_SCRIPT);
     // A failed start counts against systemd's start limit (and Restart= retries add to it):
     // clear it, or the rollback's own restart is refused.
@@ -435,5 +544,5 @@ async function rollback(session: SshSession, cause: string, how: "reload" | "res
         : "systemctl reload docker.service 2>&1";
     const restored = await session.run(`${signalDocker}; ${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
     const state = restored.code === 0 ? "the previous daemon.json is restored and Docker runs again" : "the previous daemon.json is restored but Docker did NOT come back: check the node now";
-    throw new NodeError(session.nodeName, `applying daemon.json failed, ${state}. Docker said: ${cause}`);
+    throw new NodeError(session.nodeName, `${what} failed, ${state}. Docker said: ${cause}`);
 }

@@ -1,9 +1,13 @@
 // The gnh resource provider: host resources of GPU nodes, changed over SSH. Started by the engine
 // through ./pulumi-resource-gnh (Pulumi.yaml `plugins.providers`).
-import * as pulumi from "@pulumi/pulumi";
-import { CheckResult, CreateResult, DiffResult, Provider, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
-import { DOCKER_DAEMON_CONFIG_TYPE, MANAGED_FILE_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
+// Only the provider part of the SDK: the whole package takes twice as long to load, and the
+// engine starts this process twice per `up --refresh` (for the refresh, and for the program's
+// default provider).
+import { CheckResult, CreateResult, DiffResult, main, Provider, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
+import { AUDIT_RULES_TYPE, DOCKER_DAEMON_CONFIG_TYPE, FILE_MODES_TYPE, MANAGED_FILE_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
+import * as auditRules from "./auditRules";
 import * as daemon from "./dockerDaemonConfig";
+import * as fileModes from "./fileModes";
 import * as file from "./managedFile";
 import * as toolkit from "./nvidiaToolkit";
 import { unwrapSecrets, withSecretEffective, withSecretKey } from "./secrets";
@@ -25,6 +29,8 @@ const handlers: Record<string, ResourceHandler> = {
     [DOCKER_DAEMON_CONFIG_TYPE]: daemon,
     [MANAGED_FILE_TYPE]: file,
     [NVIDIA_TOOLKIT_TYPE]: toolkit,
+    [AUDIT_RULES_TYPE]: auditRules,
+    [FILE_MODES_TYPE]: fileModes,
 };
 
 /** Secrets in a resource's outputs: the private key always, and what a resource says it holds. */
@@ -64,7 +70,7 @@ const provider: Provider = {
     },
 };
 
-pulumi.provider.main(provider, process.argv.slice(2)).catch((error) => {
+main(provider, process.argv.slice(2)).catch((error) => {
     process.stderr.write(`gnh provider: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
 });

@@ -4,6 +4,7 @@
 import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
+import { jsonFileNames } from "../lib/destroyPlan";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { NodeError, sessionFor } from "./ssh";
 
@@ -17,6 +18,12 @@ export interface ManagedFileInputs {
     readonly mode: string;
     /** On destroy: leave the file on the node (for files other resources still rely on). */
     readonly keepOnDelete?: boolean;
+    /**
+     * On destroy: keep the file while this JSON file's top-level key names it (daemon.json's
+     * "seccomp-profile" for the profile), remove it otherwise. Read at destroy time, after the
+     * resources that depend on this one have been destroyed (and daemon.json restored).
+     */
+    readonly keepWhileNamedBy?: { readonly file: string; readonly key: string };
 }
 
 export interface ManagedFileOutputs extends ManagedFileInputs {
@@ -37,6 +44,10 @@ export function check(news: Partial<ManagedFileInputs>): CheckResult {
     if (typeof news.mode !== "string" || !/^0?[0-7]{3}$/.test(news.mode)) {
         failures.push({ property: "mode", reason: `node ${node}: ${news.path}: mode ${JSON.stringify(news.mode)} must be octal permission bits such as "0644"` });
     }
+    const namedBy = news.keepWhileNamedBy;
+    if (namedBy !== undefined && (typeof namedBy !== "object" || namedBy === null || typeof namedBy.file !== "string" || !namedBy.file.startsWith("/") || typeof namedBy.key !== "string" || namedBy.key === "")) {
+        failures.push({ property: "keepWhileNamedBy", reason: `node ${node}: ${news.path}: keepWhileNamedBy must be {file: an absolute path, key: a top-level key}` });
+    }
     for (const key of ["owner", "group"] as const) {
         if (typeof news[key] !== "string" || !/^[a-z_][a-z0-9_-]*$/.test(news[key] as string)) {
             failures.push({ property: key, reason: `node ${node}: ${news.path}: ${key} ${JSON.stringify(news[key])} is not a user or group name` });
@@ -50,6 +61,7 @@ const normalMode = (mode: string) => mode.padStart(4, "0");
 export function diff(olds: ManagedFileOutputs, news: ManagedFileInputs): DiffResult {
     const changes = olds.content !== news.content || olds.owner !== news.owner || olds.group !== news.group
         || normalMode(olds.mode) !== normalMode(news.mode) || olds.path !== news.path || Boolean(olds.keepOnDelete) !== Boolean(news.keepOnDelete)
+        || !deepEqual(olds.keepWhileNamedBy, news.keepWhileNamedBy) // destroy acts on the recorded value
         || !deepEqual(olds.connection, news.connection); // a rotated key or new address must reach the state
     const replaces = olds.path !== news.path || olds.connection.name !== news.connection.name ? ["path"] : [];
     return { changes, replaces, deleteBeforeReplace: false };
@@ -103,11 +115,24 @@ export async function read(id: string, props: ManagedFileOutputs): Promise<ReadR
     return { id, props: { ...observed, sha256: hash }, inputs: observed };
 }
 
+// $1 path: "file <base64>" or "absent".
+const READ_SCRIPT = `
+if [ -f "$1" ]; then printf 'file %s\\n' "$(base64 -w0 < "$1")"; else echo absent; fi
+`;
+
 export async function remove(props: ManagedFileOutputs): Promise<void> {
     if (props.keepOnDelete) {
         return;
     }
     const session = sessionFor(props.connection);
+    const namedBy = props.keepWhileNamedBy;
+    if (namedBy !== undefined) {
+        const [kind, data] = (await session.check(`reading ${namedBy.file}`, READ_SCRIPT, [namedBy.file])).trim().split(" ");
+        const text = kind === "file" ? Buffer.from(data ?? "", "base64").toString("utf8") : undefined;
+        if (jsonFileNames(text, namedBy.key, props.path)) {
+            return;
+        }
+    }
     const result = await session.run('rm -f "$1"', [props.path]);
     if (result.code !== 0) {
         throw new NodeError(props.connection.name, `removing ${props.path} failed: ${result.stderr.trim()}`);

@@ -1,4 +1,5 @@
 // Every rule of the project, in one registry that refuses duplicate ids and aliases.
+import { auditRules } from "./auditRules";
 import { containerRules } from "./containerRules";
 import { daemonRules } from "./daemonRules";
 import { liveRules } from "./liveRules";
@@ -23,7 +24,7 @@ function register(groups: readonly (readonly AnyRule[])[]): readonly AnyRule[] {
     return all;
 }
 
-export const catalog: readonly AnyRule[] = register([daemonRules as readonly AnyRule[], toolkitRules as readonly AnyRule[], liveRules as readonly AnyRule[], containerRules as readonly AnyRule[]]);
+export const catalog: readonly AnyRule[] = register([daemonRules as readonly AnyRule[], toolkitRules as readonly AnyRule[], liveRules as readonly AnyRule[], auditRules as readonly AnyRule[], containerRules as readonly AnyRule[]]);
 
 export function ruleById(id: string): AnyRule | undefined {
     return catalog.find((r) => r.id === id || (r.aliases ?? []).includes(id));

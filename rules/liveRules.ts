@@ -3,6 +3,7 @@
 // section 3 names. Judged by the live audit only (checkedAt: audit).
 import { compareDebianVersions } from "../lib/debianVersion";
 import { compareVersions } from "../lib/toolkitConfig";
+import { AUDIT_RULES_MODE, AUDIT_RULES_PATH } from "./auditRules";
 import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
 export interface PackageVersion {
@@ -250,18 +251,32 @@ export const runtimeSeccompProfile: LiveRule = {
     },
 };
 
-/** CIS section 3 (and the toolkit's root-hook inputs): owner, group and the most permissive mode. */
-export const FILE_EXPECTATIONS: readonly { readonly paths: readonly string[]; readonly owner: string; readonly group: string; readonly mode: string; readonly control: string }[] = [
-    { paths: ["/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service"], owner: "root", group: "root", mode: "644", control: "3.1-3.2" },
-    { paths: ["/lib/systemd/system/docker.socket", "/usr/lib/systemd/system/docker.socket", "/etc/systemd/system/docker.socket"], owner: "root", group: "root", mode: "644", control: "3.3-3.4" },
-    { paths: ["/etc/docker"], owner: "root", group: "root", mode: "755", control: "3.5-3.6" },
+/**
+ * CIS section 3 (and the toolkit's root-hook inputs): owner, group and the most permissive mode.
+ * `enforced`: CisFileModes tightens it on `up` (files other resources write enforce their own mode).
+ */
+export interface FileExpectation {
+    readonly paths: readonly string[];
+    readonly owner: string;
+    readonly group: string;
+    /** Octal permission bits, the most permissive allowed ("644"): compared as bits, never as numbers. */
+    readonly mode: string;
+    readonly control: string;
+    readonly enforced?: boolean;
+}
+
+export const FILE_EXPECTATIONS: readonly FileExpectation[] = [
+    { paths: ["/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service"], owner: "root", group: "root", mode: "644", control: "3.1-3.2", enforced: true },
+    { paths: ["/lib/systemd/system/docker.socket", "/usr/lib/systemd/system/docker.socket", "/etc/systemd/system/docker.socket"], owner: "root", group: "root", mode: "644", control: "3.3-3.4", enforced: true },
+    { paths: ["/etc/docker"], owner: "root", group: "root", mode: "755", control: "3.5-3.6", enforced: true },
     { paths: ["/var/run/docker.sock"], owner: "root", group: "docker", mode: "660", control: "3.15-3.16" },
-    { paths: ["/etc/docker/daemon.json"], owner: "root", group: "root", mode: "644", control: "3.17-3.18" },
-    { paths: ["/etc/default/docker"], owner: "root", group: "root", mode: "644", control: "3.19-3.20" },
+    { paths: ["/etc/docker/daemon.json"], owner: "root", group: "root", mode: "644", control: "3.17-3.18", enforced: true },
+    { paths: ["/etc/default/docker"], owner: "root", group: "root", mode: "644", control: "3.19-3.20", enforced: true },
     { paths: ["/run/containerd/containerd.sock"], owner: "root", group: "root", mode: "660", control: "3.23-3.24" },
     { paths: ["/etc/docker/seccomp.json"], owner: "root", group: "root", mode: "644", control: "3.x seccomp profile" },
     { paths: ["/etc/nvidia-container-runtime/config.toml"], owner: "root", group: "root", mode: "644", control: "toolkit config.toml" },
     { paths: ["/etc/cdi", "/var/run/cdi"], owner: "root", group: "root", mode: "755", control: "CDI spec directories" },
+    { paths: [AUDIT_RULES_PATH], owner: "root", group: "root", mode: AUDIT_RULES_MODE.replace(/^0/, ""), control: "1.1.x audit rules file" },
 ];
 
 export const FILES_TO_STAT: readonly string[] = FILE_EXPECTATIONS.flatMap((e) => e.paths);

@@ -67,6 +67,9 @@ export function upstreamVersion(version: string): string {
     return version.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
 }
 
+/** One exact release, upstream ("1.17.8") or Debian ("1.17.8-1", "1:1.17.8-1"). */
+const EXACT_VERSION = /^(\d+:)?\d+\.\d+\.\d+(-[0-9A-Za-z.~+]+)?$/;
+
 function onToolkit(check: (toolkit: NonNullable<ToolkitFacts["toolkit"]>) => Verdict) {
     return (facts: ToolkitFacts): Verdict =>
         facts.toolkit === undefined ? notApplicable("the NVIDIA Container Toolkit is not installed or not known") : check(facts.toolkit);
@@ -85,6 +88,10 @@ export const toolkitAdvisories: ToolkitRule = {
     evaluate: onToolkit((toolkit) => {
         if (toolkit.version === undefined) {
             return notApplicable("the toolkit version is not known");
+        }
+        // "latest", "1.17" or a range: which fixes it has depends on the day it is installed
+        if (!EXACT_VERSION.test(toolkit.version)) {
+            return fail(`toolkit version ${JSON.stringify(toolkit.version)} is not pinned to one release (such as "${CUDA_COMPAT_HOOK_FIXED_IN}"): which security fixes it has cannot be known`);
         }
         const open = toolkitAdvisoriesFor(toolkit.version);
         if (open.length === 0) {

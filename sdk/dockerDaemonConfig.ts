@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { DOCKER_DAEMON_CONFIG_TYPE } from "../lib/resourceTypes";
+import { OnDestroy } from "../lib/destroyPlan";
 
 
 export interface DockerDaemonConfigArgs {
@@ -10,6 +11,8 @@ export interface DockerDaemonConfigArgs {
     readonly settings: pulumi.Input<DaemonJson>;
     readonly overriddenKeys?: pulumi.Input<readonly string[]>;
     readonly maxParallelRestarts?: pulumi.Input<number>;
+    /** keep (default): destroy leaves the host hardened; restore: destroy puts back the original daemon.json. */
+    readonly onDestroy?: pulumi.Input<OnDestroy>;
 }
 
 export class DockerDaemonConfig extends pulumi.CustomResource {

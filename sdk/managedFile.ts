@@ -12,6 +12,8 @@ export interface ManagedFileArgs {
     /** Octal permission bits, default "0644". */
     readonly mode?: pulumi.Input<string>;
     readonly keepOnDelete?: pulumi.Input<boolean>;
+    /** On destroy: keep the file while this JSON file's top-level key names it. */
+    readonly keepWhileNamedBy?: pulumi.Input<{ file: string; key: string }>;
 }
 
 export class ManagedFile extends pulumi.CustomResource {

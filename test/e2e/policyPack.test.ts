@@ -1,42 +1,187 @@
-// The policy pack in a REAL preview: the engine runs policies/ through our language host and
-// judges the inputs of gnh:host:DockerDaemonConfig resources that HardenedDockerDaemon creates.
+// The policy pack in REAL previews (our CLI and language host): over the fleet program and the
+// lab's fleet file, as stack `lab` is built (on stacks of this file's own), and over two fixtures
+// for what a fleet file cannot express. Preview only: nothing here contacts, let alone changes,
+// a lab node.
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
+import { fleetFile, requireLab } from "../support/lab";
 
-const programDir = path.join(projectRoot, "test", "fixtures", "policy-preview");
-const stack = uniqueStackName("policy-preview");
+const policies = path.join(projectRoot, "policies");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-policy-"));
 
-function pulumi(...args: string[]) {
-    return spawnSync("npm", ["run", "--silent", "pulumi", "--", ...args, "--stack", stack, "--cwd", programDir, "--non-interactive"],
-        { encoding: "utf8" });
+function cli(stack: string, cwd: string) {
+    return (...args: string[]) => {
+        const run = spawnSync("npm", ["run", "--silent", "pulumi", "--", ...args, "--stack", stack, "--cwd", cwd, "--non-interactive"],
+            { encoding: "utf8", timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+        return { status: run.status, text: `${run.stdout}${run.stderr}` };
+    };
 }
 
-afterAll(() => {
-    pulumi("stack", "rm", "--yes", "--force");
+/** A --policy-pack-config file with this content. */
+function packConfig(name: string, content: object): string {
+    const file = path.join(scratch, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(content, null, 2));
+    return file;
+}
+
+/** A node of the lab's fleet file, as messages name it. */
+const LAB_NODE = "gnh-(?:node|brownfield)-\\d+";
+
+const expectOk = (run: { status: number | null; text: string }) => expect(run.status, run.text).toBe(0);
+
+const iccWaiver = (expires: string) => ({
+    "GNH-WAIVERS": {
+        waivers: [{ rule: "GNH-DAEMON-ICC", resource: "*-daemon-json", owner: "ml-platform@example.com", reason: "NCCL jobs on docker0 until INC-42 lands", expires }],
+    },
 });
 
-describe("CrossGuard pack over the rule catalog", () => {
-    it("passes the hardened defaults", () => {
-        expect(pulumi("stack", "init").status).toBe(0);
-        const preview = pulumi("preview", "--policy-pack", path.join(projectRoot, "policies"));
-        expect(preview.status, preview.stdout + preview.stderr).toBe(0);
-        expect(preview.stdout).toContain("gpu-node-hardening");
-        expect(preview.stdout).not.toContain("[mandatory]");
-        // userns-remap is opt-in on GPU hosts: reported, as advice only
-        expect(preview.stdout).toContain("[advisory] [severity: low]  GNH-DAEMON-USERNS-REMAP");
+describe("CrossGuard pack over the lab fleet (fleet program, stacks of this file's own)", () => {
+    const stack = uniqueStackName("policy-fleet");
+    const pulumi = cli(stack, projectRoot);
+    const preview = (...extra: string[]) => pulumi("preview", "--policy-pack", policies, ...extra);
+
+    beforeAll(() => {
+        requireLab();
+        expectOk(pulumi("stack", "init"));
+        expectOk(pulumi("config", "set", "fleetFile", fleetFile));
+    });
+    afterAll(() => {
+        pulumi("stack", "rm", "--yes", "--force");
     });
 
-    it("blocks a weakened daemon with the rule id, the reason and the fix", () => {
-        expect(pulumi("config", "set", "--path", "overrides.icc", "true").status).toBe(0);
-        expect(pulumi("config", "set", "--path", "overrides.seccomp-profile", "unconfined").status).toBe(0);
-        const preview = pulumi("preview", "--policy-pack", path.join(projectRoot, "policies"));
-        const text = preview.stdout + preview.stderr;
-        expect(preview.status).not.toBe(0);
-        expect(text).toContain('GNH-DAEMON-ICC: daemon.json "icc" is true; it must be false');
-        expect(text).toContain("Fix: Set \"icc\": false");
-        expect(text).toContain('GNH-DAEMON-SECCOMP-PROFILE: daemon.json "seccomp-profile" is "unconfined"');
-        expect(text).toMatch(/\[mandatory\] \[severity: medium\]\s+GNH-DAEMON-ICC/);
+    it("passes the lab fleet; an advisory rule reports without blocking", () => {
+        const run = preview();
+        expectOk(run);
+        expect(run.text).not.toContain("[mandatory]");
+        expect(run.text).toMatch(/\[advisory\] \[severity: low\]\s+GNH-DAEMON-USERNS-REMAP/);
+        expect(run.text).toContain('node gnh-node-1: GNH-DAEMON-USERNS-REMAP: daemon.json has no "userns-remap"');
     });
+
+    it("blocks icc true, naming the node, the rule and the fix", () => {
+        expectOk(pulumi("config", "set", "--path", "daemonOverrides.icc", "true"));
+        try {
+            const run = preview();
+            expect(run.status).not.toBe(0);
+            expect(run.text).toMatch(/\[mandatory\] \[severity: medium\]\s+GNH-DAEMON-ICC/);
+            for (const node of ["gnh-node-1", "gnh-brownfield-1"]) {
+                expect(run.text).toContain(`node ${node}: GNH-DAEMON-ICC: daemon.json "icc" is true; it must be false. Fix: Set "icc": false`);
+            }
+        } finally {
+            pulumi("config", "rm", "daemonOverrides");
+        }
+    });
+
+    it("blocks an unpinned toolkit version", () => {
+        expectOk(pulumi("config", "set", "toolkitVersion", "latest"));
+        try {
+            const run = preview();
+            expect(run.status).not.toBe(0);
+            // the provider refuses the version too, and a preview stops at the first invalid
+            // resource: which node is reported first depends on timing
+            expect(run.text).toMatch(new RegExp(`node ${LAB_NODE}: GNH-TOOLKIT-ADVISORIES: toolkit version "latest" is not pinned to one release .*Fix: Upgrade the four toolkit packages together to 1\\.17\\.8 or later`));
+        } finally {
+            pulumi("config", "rm", "toolkitVersion");
+        }
+    });
+
+    describe("with icc true on every node", () => {
+        beforeAll(() => {
+            expectOk(pulumi("config", "set", "--path", "daemonOverrides.icc", "true"));
+        });
+        afterAll(() => {
+            pulumi("config", "rm", "daemonOverrides");
+        });
+
+        it("an active waiver lets it pass and reports the exception with owner, reason and expiry", () => {
+            const run = preview("--policy-pack-config", packConfig("active", iccWaiver("2099-12-31")));
+            expectOk(run);
+            expect(run.text).toMatch(/\[advisory\] \[severity: medium\]\s+GNH-DAEMON-ICC/);
+            expect(run.text).toContain("node gnh-node-3: GNH-DAEMON-ICC: WAIVED until 2099-12-31 by ml-platform@example.com (NCCL jobs on docker0 until INC-42 lands; waiver 1)");
+        });
+
+        it("an expired waiver fails loudly, with its date and owner", () => {
+            const run = preview("--policy-pack-config", packConfig("expired", iccWaiver("2020-01-31")));
+            expect(run.status).not.toBe(0);
+            expect(run.text).toMatch(/\[mandatory\] \[severity: medium\]\s+GNH-DAEMON-ICC/);
+            expect(run.text).toContain("node gnh-node-3: GNH-DAEMON-ICC: the waiver 1 (*-daemon-json, owner ml-platform@example.com: NCCL jobs on docker0 until INC-42 lands) expired on 2020-01-31");
+        });
+
+        it("remediate sets icc false on the resource's inputs, and secret inputs stay secret", () => {
+            const run = preview("--diff", "--policy-pack-config", packConfig("remediate", { "GNH-DAEMON-ICC": "remediate" }));
+            expectOk(run);
+            expect(run.text).toMatch(/\[remediate\]\s+GNH-DAEMON-ICC\s+\(gnh:host:DockerDaemonConfig: gnh-node-1-daemon-json\)/);
+            expect(run.text).toMatch(/icc\s+: true => false/);
+            expect(run.text).not.toContain("PRIVATE KEY");
+        });
+    });
+
+    it("takes enforcement levels per rule id, and refuses a malformed waiver with the reason", () => {
+        const run = preview("--policy-pack-config", packConfig("levels", {
+            "GNH-DAEMON-USERNS-REMAP": "disabled",
+            "GNH-WAIVERS": { waivers: [{ rule: "GNH-DAEMON-ICCC", resource: "gnh-node-1-*", owner: "", reason: "typo", expires: "2026-02-30" }] },
+        }));
+        expect(run.status).not.toBe(0);
+        expect(run.text).not.toContain("GNH-DAEMON-USERNS-REMAP");
+        expect(run.text).toContain('GNH-WAIVERS: malformed waiver 1 (GNH-DAEMON-ICCC on gnh-node-1-*): "rule" "GNH-DAEMON-ICCC" is not a rule id (see docs/rules.md); "owner" is missing; "expires" "2026-02-30" is not a date YYYY-MM-DD');
+    });
+});
+
+describe("CrossGuard pack: what a fleet file cannot express", () => {
+    it("blocks an apt key without a pinned fingerprint, naming the node", () => {
+        const stack = uniqueStackName("policy-nofpr");
+        const pulumi = cli(stack, path.join(projectRoot, "test", "fixtures", "policy-fleet"));
+        try {
+            expectOk(pulumi("stack", "init"));
+            expectOk(pulumi("config", "set", "fleetFile", fleetFile));
+            expectOk(pulumi("config", "set", "mirrorFingerprint", ""));
+            const run = pulumi("preview", "--policy-pack", policies);
+            expect(run.status).not.toBe(0);
+            expect(run.text).toMatch(new RegExp(`node (${LAB_NODE}): GNH-APT-PINNED-FINGERPRINT: \\1-toolkit: http://gnh-mirror/good/stable/deb/amd64 is signed by \\S+, which holds no key with a pinned fingerprint\\. Fix: Pin the repository key's primary fingerprint`));
+        } finally {
+            pulumi("stack", "rm", "--yes", "--force");
+        }
+    });
+
+    describe("an input that is unknown at preview (icc computed from a resource created in the same program)", () => {
+        const stack = uniqueStackName("policy-unknown");
+        const pulumi = cli(stack, path.join(projectRoot, "test", "fixtures", "policy-unknowns"));
+        beforeAll(() => {
+            expectOk(pulumi("stack", "init"));
+        });
+        afterAll(() => {
+            pulumi("stack", "rm", "--yes", "--force");
+        });
+
+        it("a mandatory rule still blocks, saying which value it could not see; other rules still judge", () => {
+            const run = pulumi("preview", "--policy-pack", policies);
+            expect(run.status).not.toBe(0);
+            expect(run.text).toMatch(/\[mandatory\] \[severity: medium\]\s+GNH-DAEMON-ICC/);
+            expect(run.text).toContain("node unknown-node: GNH-DAEMON-ICC: cannot verify at preview: the value at .settings.icc is unknown");
+            expect(run.text).not.toContain("can't run policy");
+            // only the rule that reads icc is affected
+            expect(run.text.match(/cannot verify at preview/g)).toHaveLength(1);
+            expect(run.text).toContain("node unknown-node: GNH-DAEMON-USERNS-REMAP");
+        });
+
+        it("unknownAtPreview defer leaves it to pulumi up, visibly", () => {
+            const run = pulumi("preview", "--policy-pack", policies, "--policy-pack-config", packConfig("defer", { "GNH-DAEMON-ICC": { unknownAtPreview: "defer" } }));
+            expectOk(run);
+            expect(run.text).toMatch(/\[advisory\] \[severity: medium\]\s+GNH-DAEMON-ICC/);
+            expect(run.text).toContain("node unknown-node: GNH-DAEMON-ICC: deferred to pulumi up: the value at .settings.icc is unknown at preview");
+        });
+
+        it("the engine refuses a config value outside the schema", () => {
+            const run = pulumi("preview", "--policy-pack", policies, "--policy-pack-config", packConfig("bad", { "GNH-DAEMON-ICC": { unknownAtPreview: "later" } }));
+            expect(run.status).not.toBe(0);
+            expect(run.text).toContain('GNH-DAEMON-ICC: unknownAtPreview: unknownAtPreview must be one of the following: "block", "defer"');
+        });
+    });
+});
+
+afterAll(() => {
+    fs.rmSync(scratch, { recursive: true, force: true });
 });

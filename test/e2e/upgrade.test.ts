@@ -14,6 +14,8 @@ const node = "gnh-node-1";
 const stack = uniqueStackName("e2e-upgrade");
 const worktree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gnh-release-")), "release");
 const current = fleetCli(stack);
+/** Resource types GpuNode gained since the release: CIS 1.1.x audit rules and CIS 3.x file modes. */
+const NEW_SINCE_RELEASE = ["gpu-node-hardening:index:DockerAuditRules", "gnh:host:AuditRules", "gpu-node-hardening:index:CisFileModes", "gnh:host:FileModes"];
 
 function releaseCli(...args: string[]) {
     // The release's own program and provider, in this checkout's offline environment and backend.
@@ -46,12 +48,20 @@ describe("upgrade from the previous release", () => {
         const dockerdStarted = onNodeOk(node, "systemctl show -p ExecMainStartTimestampMonotonic --value docker.service").trim();
         const files = onNodeOk(node, "sha256sum /etc/docker/daemon.json /etc/docker/seccomp.json /etc/nvidia-container-runtime/config.toml /etc/apt/sources.list.d/nvidia-container-toolkit.list");
 
-        const preview = current("preview", "--expect-no-changes", "--diff");
+        // Resources added since the release (a desired-state change) are the only steps; nothing
+        // the release deployed is updated or replaced.
+        const preview = current("preview", "--json");
         expect(preview.status, preview.stdout + preview.stderr).toBe(0);
+        const steps = (JSON.parse(preview.stdout) as { steps?: { op: string; urn: string }[] }).steps ?? [];
+        const typeOf = (urn: string) => (urn.split("::")[2] ?? "").split("$").pop();
+        expect(steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${typeOf(s.urn)}`).sort()).toEqual(NEW_SINCE_RELEASE.map((t) => `create ${t}`).sort());
         const up = current("up", "--yes", "--skip-preview", "--json");
         expect(up.status, up.stderr).toBe(0);
         const changes = upChanges(up.stdout) ?? {};
-        expect(Object.keys(changes).filter((op) => op !== "same"), JSON.stringify(changes)).toEqual([]);
+        expect(Object.keys(changes).filter((op) => op !== "same" && op !== "create"), JSON.stringify(changes)).toEqual([]);
+        expect(changes.create ?? 0, JSON.stringify(changes)).toBe(NEW_SINCE_RELEASE.length);
+        const again = current("preview", "--expect-no-changes");
+        expect(again.status, again.stdout + again.stderr).toBe(0);
         expect(onNodeOk(node, "systemctl show -p ExecMainStartTimestampMonotonic --value docker.service").trim()).toBe(dockerdStarted);
         expect(onNodeOk(node, "sha256sum /etc/docker/daemon.json /etc/docker/seccomp.json /etc/nvidia-container-runtime/config.toml /etc/apt/sources.list.d/nvidia-container-toolkit.list")).toBe(files);
     });

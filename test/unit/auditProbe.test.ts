@@ -6,7 +6,9 @@ import { AUDIT_FAMILIES, auditedRuleIds, evaluateNode, exitCode, NodeResult } fr
 import { factsFromProbe, parseAptSources, parseDpkg, parseKeyrings, parseStat, thirdPartySources } from "../../audit/facts";
 import { mapBounded } from "../../audit/run";
 import { parseProbeOutput, PROBE_SCRIPT, PROBE_SECTIONS, probeArgs } from "../../audit/probe";
+import { renderAuditRules } from "../../lib/auditRulesFile";
 import { desiredDaemonConfig } from "../../lib/daemonMerge";
+import { auditRules } from "../../rules/auditRules";
 import { catalog } from "../../rules/catalog";
 
 const MIRROR_FPR = "8D10C53CED819F7C8AD93888E59F858F05C78659";
@@ -21,6 +23,27 @@ disable-cuda-compat-lib-hook = false
 [nvidia-container-cli]
 ldconfig = "@/sbin/ldconfig"
 `;
+
+/** gnh_audit_paths on a lab node (Debian 13, docker.io): real paths, only those that exist. */
+const LAB_AUDIT_PATHS: Record<string, string[]> = {
+    "GNH-AUDIT-DOCKERD": ["/usr/sbin/dockerd"],
+    "GNH-AUDIT-RUN-CONTAINERD": ["/run/containerd"],
+    "GNH-AUDIT-VAR-LIB-DOCKER": ["/var/lib/docker"],
+    "GNH-AUDIT-ETC-DOCKER": ["/etc/docker"],
+    "GNH-AUDIT-DOCKER-SERVICE": ["/usr/lib/systemd/system/docker.service"],
+    "GNH-AUDIT-CONTAINERD-SOCK": ["/run/containerd/containerd.sock"],
+    "GNH-AUDIT-DOCKER-SOCKET": ["/usr/lib/systemd/system/docker.socket"],
+    "GNH-AUDIT-ETC-DEFAULT-DOCKER": ["/etc/default/docker"],
+    "GNH-AUDIT-DAEMON-JSON": ["/etc/docker/daemon.json"],
+    "GNH-AUDIT-CONTAINERD-CONFIG": ["/etc/containerd/config.toml"],
+    "GNH-AUDIT-CONTAINERD": ["/usr/bin/containerd"],
+    "GNH-AUDIT-CONTAINERD-SHIM": ["/usr/bin/containerd-shim"],
+    "GNH-AUDIT-CONTAINERD-SHIM-RUNC-V1": ["/usr/bin/containerd-shim-runc-v1"],
+    "GNH-AUDIT-CONTAINERD-SHIM-RUNC-V2": ["/usr/bin/containerd-shim-runc-v2"],
+    "GNH-AUDIT-RUNC": ["/usr/sbin/runc"],
+};
+const LAB_AUDIT_PATHS_TEXT = Object.entries(LAB_AUDIT_PATHS).flatMap(([id, paths]) => paths.map((p) => `${id} ${p}`)).join("\n") + "\n";
+const LAB_AUDIT_RULES = renderAuditRules(auditRules.map((r) => r.id), LAB_AUDIT_PATHS).content;
 
 const inspect = (name: string, host: Record<string, unknown>, config: Record<string, unknown> = {}) => ({
     Id: `${name}-id`, Name: `/${name}`, Config: { User: "", Env: ["PATH=/usr/bin"], Image: "gnh-sleep:1", ...config },
@@ -42,7 +65,9 @@ function probeText(overrides: Record<string, [string, number?]> = {}): string {
         "apt-sources": ["### /etc/apt/sources.list.d/nvidia-container-toolkit.list\ndeb [signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] http://gnh-mirror/good/stable/deb/amd64 /\n\n"],
         "keyrings": [`### /usr/share/keyrings/nvidia-container-toolkit-keyring.gpg\n${MIRROR_FPR}\n`],
         "stat": ["/etc/docker root root 755\n/etc/docker/daemon.json root root 644\n/var/run/docker.sock root docker 660\n/etc/cdi -\n"],
-        "audit-rules": [""],
+        "audit-paths": [LAB_AUDIT_PATHS_TEXT],
+        "audit-rules": [`### /etc/audit/rules.d/gnh-docker.rules\n${LAB_AUDIT_RULES}\n`],
+        "audit-loaded": ["", 3], // auditd does not run in a lab container
         "containers": ["[]\n"],
         ...overrides,
     };
@@ -113,6 +138,15 @@ describe("facts", () => {
         expect(facts.host.seccomp).toEqual({ path: "/etc/docker/seccomp.json", sha256: SHA });
         expect(facts.aptSources).toEqual([{ origin: "/etc/apt/sources.list.d/nvidia-container-toolkit.list", uri: "http://gnh-mirror/good/stable/deb/amd64", signedBy: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", fingerprints: [MIRROR_FPR] }]);
         expect(facts.warnings).toEqual([]);
+        expect(facts.audit).toMatchObject({ resolved: LAB_AUDIT_PATHS, watchesFrom: "files" });
+        expect(facts.audit.watches).toContainEqual({ path: "/usr/sbin/dockerd", perms: "wa", key: "docker" });
+    });
+
+    it("prefer the loaded audit rules where auditd runs, and warn about lines auditctl would refuse", () => {
+        const loaded = factsFromProbe(parseProbeOutput(probeText({ "audit-loaded": ["-w /usr/sbin/dockerd -p wa -k docker\n"] })));
+        expect(loaded.audit).toMatchObject({ watchesFrom: "loaded", watches: [{ path: "/usr/sbin/dockerd", perms: "wa", key: "docker" }] });
+        const broken = factsFromProbe(parseProbeOutput(probeText({ "audit-rules": ["### /etc/audit/rules.d/x.rules\n-w etc/docker -k docker\n"] })));
+        expect(broken.warnings).toEqual(["audit rules: /etc/audit/rules.d/x.rules:1: -w needs an absolute path: -w etc/docker -k docker"]);
     });
 
     it("judge a missing daemon.json as Docker's defaults, and report one that is not JSON", () => {
@@ -141,6 +175,10 @@ describe("evaluation", () => {
         ["seccomp profile replaced", { "seccomp-sha256": [`/etc/docker/seccomp.json\n${"a".repeat(64)}\n`] }, "GNH-RUNTIME-SECCOMP-PROFILE host"],
         ["envvar flag flipped", { "config-toml": [CONFIG_TOML.replace("envvar-when-unprivileged = false", "envvar-when-unprivileged = true")] }, "GNH-TOOLKIT-ENVVAR-UNPRIVILEGED host"],
         ["config.toml group-writable", { stat: ["/etc/nvidia-container-runtime/config.toml root root 664\n"] }, "GNH-RUNTIME-FILE-PERMISSIONS host"],
+        ["no audit rules file", { "audit-rules": [""] }, "GNH-AUDIT-DOCKERD host"],
+        ["a watch without the attribute filter", { "audit-rules": [`### /etc/audit/rules.d/x.rules\n${LAB_AUDIT_RULES.replace("-w /usr/sbin/runc -p wa", "-w /usr/sbin/runc -p w")}`] }, "GNH-AUDIT-RUNC host"],
+        ["auditd runs without our watches loaded", { "audit-loaded": ["-w /etc/docker -p wa -k docker\n"] }, "GNH-AUDIT-DOCKERD host"],
+        ["audit rules group-writable", { stat: ["/etc/audit/rules.d/gnh-docker.rules root root 660\n"] }, "GNH-RUNTIME-FILE-PERMISSIONS host"],
         ["privileged container", { containers: [JSON.stringify([inspect("priv", { Privileged: true })])] }, "GNH-CONTAINER-PRIVILEGED container priv"],
         ["rw /etc", { containers: [JSON.stringify([{ ...inspect("etc", {}), Mounts: [{ Type: "bind", Source: "/etc", Destination: "/host-etc", RW: true }] }])] }, "GNH-CONTAINER-SENSITIVE-MOUNTS container etc"],
     ] as const)("finds %s", (_name, override, expected) => {

@@ -36,8 +36,8 @@ describe("fleet file", () => {
     it("reads nodes with defaults applied", () => {
         const fleet = parseFleet(good, "fleet.yaml");
         expect(fleet.nodes).toEqual([
-            { name: "gpu-a", host: "127.0.0.1", port: 22201, user: "root", privateKeyPath: "/keys/id", hostKey: KEY, labels: {} },
-            { name: "gpu-b", host: "127.0.0.1", port: 22, user: "root", privateKeyPath: "/keys/id", hostKey: KEY, labels: { rack: "r1" } },
+            { name: "gpu-a", host: "127.0.0.1", port: 22201, user: "root", privateKeyPath: "/keys/id", hostKey: KEY, labels: {}, onDestroy: "keep" },
+            { name: "gpu-b", host: "127.0.0.1", port: 22, user: "root", privateKeyPath: "/keys/id", hostKey: KEY, labels: { rack: "r1" }, onDestroy: "keep" },
         ]);
         expect(fleet.mirror?.fingerprint).toBe("C95B321B61E88C1809C4F759DDCAE044F796ECB0");
     });
@@ -77,6 +77,14 @@ describe("fleet file", () => {
         expect(message).toContain('nodes[0]: unknown key "privateKey" (did you mean "privateKeyPath"?)');
         expect(message).toContain("a private key is never written into the fleet file");
         expect(message).not.toContain("BEGIN OPENSSH");
+    });
+
+    it("reads the fleet's own registry, and refuses one without a host or with a scheme", () => {
+        const withRegistry = good.replace("nodes:", "registry:\n  host: registry.example.internal:5000\n  caFile: /etc/fleet/registry-ca.crt\nnodes:");
+        expect(parseFleet(withRegistry, "fleet.yaml").registry).toEqual({ host: "registry.example.internal:5000", caFile: "/etc/fleet/registry-ca.crt" });
+        expect(parseFleet(good, "fleet.yaml").registry).toBeUndefined();
+        expect(errorOf(withRegistry.replace("  host: registry.example.internal:5000\n", ""))).toBe('fleet.yaml:8:3: registry: "host" is required');
+        expect(errorOf(withRegistry.replace("host: registry", "host: https://registry"))).toContain("fleet.yaml:8:9: registry.host: should match pattern");
     });
 
     it("reports broken YAML with its position", () => {

@@ -1,0 +1,88 @@
+// Resource inputs -> the facts each rule family judges, by resource type. Facts are read lazily
+// (getters), because in a preview CrossGuard hands over inputs that throw when an unknown value
+// is read: a rule then fails to read exactly the values it needs, and no other rule is affected.
+// No rule logic here.
+import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
+import { ContainerFacts, ContainerRuleOptions } from "../rules/containerRules";
+import { DaemonFacts } from "../rules/daemonRules";
+import { AptSourceFact, ToolkitFacts, ToolkitRuleOptions } from "../rules/toolkitRules";
+import { ContainerInputs, DOCKER_CONTAINER_TYPE, lazyContainerSpec } from "./containerPolicies";
+
+/** Configured rule options, by option key (rules/ruleOptions.ts). */
+export type ConfiguredOptions = Readonly<Record<string, readonly string[]>>;
+
+export type FactsOf<F> = (type: string, props: Record<string, unknown>, name: string, options: ConfiguredOptions) => F | undefined;
+
+/** gnh:host:DockerDaemonConfig: the daemon.json it writes. */
+export const daemonFacts: FactsOf<DaemonFacts> = (type, props) =>
+    type === DOCKER_DAEMON_CONFIG_TYPE ? { get daemon() { return props.settings as DaemonFacts["daemon"]; } } : undefined;
+
+const FINGERPRINT = /^[0-9A-Fa-f]{40}$/;
+
+/** gnh:host:NvidiaToolkit: the version, the config.toml keys it writes, and its one apt source. */
+export const toolkitFacts: FactsOf<ToolkitFacts> = (type, props, name, options) => {
+    if (type !== NVIDIA_TOOLKIT_TYPE) {
+        return undefined;
+    }
+    const repository = () => props.repository as { url?: string; keyringPath?: string; fingerprint?: string } | undefined;
+    const pinned = () => {
+        const fingerprint = repository()?.fingerprint;
+        return typeof fingerprint === "string" && FINGERPRINT.test(fingerprint) ? [fingerprint] : [];
+    };
+    return {
+        get toolkit() {
+            return {
+                get version() { return props.version as string | undefined; },
+                get runtimeConfig() { return (props.runtimeConfig ?? {}) as Record<string, string | boolean>; },
+            };
+        },
+        get aptSources(): AptSourceFact[] {
+            const repo = repository();
+            return repo?.url === undefined ? [] : [{
+                origin: name,
+                uri: repo.url,
+                // the provider always writes signed-by=<keyringPath> and keeps only the pinned key in it
+                signedBy: repo.keyringPath,
+                fingerprints: pinned(),
+            }];
+        },
+        get options(): ToolkitRuleOptions {
+            const configured = options.trustedFingerprints ?? [];
+            return {
+                // configured: only NVIDIA's key and the fleet's; otherwise the resource's own pin,
+                // which is what the provider enforces on the key it installs
+                trustedFingerprints: configured.length > 0 ? configured : pinned(),
+                httpAllowedHosts: options.httpAllowedHosts ?? [],
+            };
+        },
+    };
+};
+
+/** docker:index/container:Container (what HardenedGpuContainer and hand-written programs create). */
+export const containerFacts: FactsOf<ContainerFacts> = (type, props, name, options) => {
+    if (type !== DOCKER_CONTAINER_TYPE) {
+        return undefined;
+    }
+    const containerOptions: ContainerRuleOptions = {
+        allowedCapabilities: options.allowedCapabilities ?? [],
+        writableHostPaths: options.writableHostPaths ?? [],
+    };
+    return { container: lazyContainerSpec(props as ContainerInputs, name), options: containerOptions };
+};
+
+/**
+ * Who a finding is about, as people name it: the node, for our host resources (their connection
+ * carries the fleet's node name). Undefined otherwise: container rules name the container in
+ * their own messages. Never throws: a name is not worth a failure.
+ */
+export function subjectOf(type: string, props: Record<string, unknown>): string | undefined {
+    if (!type.startsWith("gnh:")) {
+        return undefined;
+    }
+    try {
+        const node = (props.connection as { name?: unknown } | undefined)?.name;
+        return typeof node === "string" && node !== "" ? `node ${node}` : undefined;
+    } catch {
+        return undefined; // an unknown connection: the CLI still shows the resource
+    }
+}

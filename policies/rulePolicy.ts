@@ -1,0 +1,114 @@
+// Adapter: one catalog rule -> one CrossGuard resource policy named by the rule's id, with its
+// configuration (policyConfig.ts), waivers (waiverPolicy.ts), unknown values at preview and, where
+// safe, an automatic fix (remediations.ts). No rule logic here.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import * as policyProxy from "@pulumi/policy/proxy";
+import { Rule } from "../rules/rule";
+import { findWaiver } from "../rules/waivers";
+import { configOf, readRuleConfig, ruleConfigSchema } from "./policyConfig";
+import { remediationFor } from "./remediations";
+import { FactsOf, subjectOf } from "./resourceFacts";
+import { decideReport, Outcome, ReportLevel } from "./violationReport";
+import { currentWaivers } from "./waiverPolicy";
+
+const CIS = "CIS Docker Benchmark 1.6";
+
+/**
+ * What the inputs proxy of @pulumi/policy throws when a rule reads a value that preview does not
+ * know. The class is marked @internal (absent from the typings), so it is typed here.
+ */
+const UnknownValueError = (policyProxy as unknown as { UnknownValueError: new () => Error & { readonly props: readonly string[] } }).UnknownValueError;
+
+/**
+ * reportViolation also takes an object with its own enforcementLevel (server.js of
+ * @pulumi/policy 1.21.0, makeReportViolationFun), which the typings do not declare. It is how a
+ * waived violation is reported as advisory and an expired waiver as mandatory, whatever the
+ * policy's level. Everything else goes through the documented string form, at CrossGuard's
+ * configured level (a violation left after "remediate" counts as mandatory; "disabled" policies
+ * are never called).
+ */
+type ReportWithLevel = (violation: { message: string; enforcementLevel: ReportLevel }) => void;
+
+/** What the rule says about these inputs, or which unknown value stopped it from saying. */
+function outcomeOf<F>(rule: Rule<F>, facts: F): Outcome {
+    try {
+        return { kind: "verdict", verdict: rule.evaluate(facts) };
+    } catch (error) {
+        if (error instanceof UnknownValueError) {
+            return { kind: "unknown", path: `.${error.props.join(".")}` };
+        }
+        throw error;
+    }
+}
+
+export interface PolicyClock {
+    readonly now: () => Date;
+}
+
+export function rulePolicy<F>(rule: Rule<F>, factsOf: FactsOf<F>, clock: PolicyClock = { now: () => new Date() }): ResourceValidationPolicy {
+    const remediation = remediationFor(rule.id);
+    const cisControls = rule.controls.filter((c) => c.framework === CIS);
+    return {
+        name: rule.id,
+        description: rule.title,
+        enforcementLevel: rule.enforcement,
+        severity: rule.severity,
+        remediationSteps: rule.remediation,
+        tags: rule.controls.map((c) => `${c.framework}: ${c.id}`),
+        framework: cisControls.length > 0
+            ? { name: "CIS Docker Benchmark", version: "1.6.0", specification: "CIS Docker Benchmark v1.6.0", reference: cisControls.map((c) => c.id).join(", ") }
+            : undefined,
+        configSchema: ruleConfigSchema(rule.id),
+        validateResource: (args, reportViolation) => {
+            const config = readRuleConfig(rule.id, configOf(args));
+            let outcome: Outcome;
+            try {
+                const facts = factsOf(args.type, args.props, args.name, config.options);
+                if (facts === undefined) {
+                    return;
+                }
+                outcome = outcomeOf(rule, facts);
+            } catch (error) {
+                if (!(error instanceof UnknownValueError)) {
+                    throw error;
+                }
+                outcome = { kind: "unknown", path: `.${error.props.join(".")}` };
+            }
+            if (outcome.kind === "verdict" && outcome.verdict.status !== "fail") {
+                return;
+            }
+            const now = clock.now();
+            const report = decideReport({
+                ruleId: rule.id,
+                fix: rule.remediation,
+                subject: subjectOf(args.type, args.props),
+                outcome,
+                unknownAtPreview: config.unknownAtPreview,
+                waiver: findWaiver(currentWaivers().waivers, rule.id, { urn: args.urn, name: args.name }, now),
+                now,
+            });
+            if (report === undefined) {
+                return;
+            }
+            if (report.enforcementLevel === undefined) {
+                reportViolation(report.message);
+            } else {
+                (reportViolation as unknown as ReportWithLevel)({ message: report.message, enforcementLevel: report.enforcementLevel });
+            }
+        },
+        ...(remediation === undefined ? {} : {
+            remediateResource: (args) => {
+                const patch = args.type === remediation.resourceType ? remediation.patch(args.props) : undefined;
+                if (patch === undefined) {
+                    return undefined;
+                }
+                // assigned through CrossGuard's proxy, which keeps secret inputs secret; returning
+                // a new object would not (the connection's private key would be stored in clear)
+                for (const [key, value] of Object.entries(patch)) {
+                    args.props[key] = value;
+                }
+                return args.props;
+            },
+        }),
+    };
+}

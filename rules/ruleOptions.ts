@@ -1,0 +1,55 @@
+// The settings a fleet may change per rule, with their defaults: the allow-lists that rules take
+// in `options`, and what a preview does when a value the rule needs is not known yet. Declared
+// once, here beside the rules: the policy pack's configSchema, docs/policies.md and the tests all
+// read this table, so a default cannot differ between them.
+import { ContainerRuleOptions } from "./containerRules";
+import { ToolkitRuleOptions } from "./toolkitRules";
+
+/** A list-valued rule option; `key` is both the config property and the key in the rule's options. */
+export interface ListOption {
+    readonly key: keyof ContainerRuleOptions | keyof ToolkitRuleOptions;
+    readonly description: string;
+    readonly default: readonly string[];
+    /** JSON Schema pattern every item must match (checked by the engine before the pack runs). */
+    readonly itemPattern?: string;
+}
+
+export const RULE_OPTIONS: Readonly<Record<string, readonly ListOption[]>> = {
+    "GNH-CONTAINER-CAPABILITIES": [{
+        key: "allowedCapabilities",
+        description: "Capabilities a container may add after dropping ALL (names with or without CAP_, any case).",
+        default: [],
+        itemPattern: "^[A-Za-z_]+$",
+    }],
+    "GNH-CONTAINER-SENSITIVE-MOUNTS": [{
+        key: "writableHostPaths",
+        description: "Sensitive host paths (and what is under them) that containers may bind read-write on purpose.",
+        default: [],
+        itemPattern: "^/",
+    }],
+    "GNH-APT-PINNED-FINGERPRINT": [{
+        key: "trustedFingerprints",
+        description: "Primary key fingerprints trusted besides NVIDIA's (the fleet's mirror). Empty: a resource's own 40-hex pin is trusted; non-empty: only NVIDIA's and these.",
+        default: [],
+        itemPattern: "^[0-9A-Fa-f ]{40,50}$",
+    }],
+    "GNH-APT-HTTPS": [{
+        key: "httpAllowedHosts",
+        description: "Public hosts that may serve apt over plain http (private hosts always may).",
+        default: [],
+    }],
+};
+
+/**
+ * What a rule does in preview when a value it reads is unknown (it comes from a resource that is
+ * not created yet): "block" reports a violation at the rule's level, "defer" reports advice and
+ * leaves the verdict to `pulumi up`, where the value is known and the rule runs at its level.
+ */
+export type UnknownAtPreview = "block" | "defer";
+
+/** Fail closed: a mandatory rule never turns into advice just because preview lacks a value. */
+export const DEFAULT_UNKNOWN_AT_PREVIEW: UnknownAtPreview = "block";
+
+export function optionsOf(ruleId: string): readonly ListOption[] {
+    return RULE_OPTIONS[ruleId] ?? [];
+}
