@@ -5,10 +5,14 @@
 //   npm run bench                      all parts
 //   npm run bench -- audit [options]   one part, with that part's options (see its file)
 import { benchAudit } from "./benchAudit";
+import { benchPolicyFromArgs } from "./benchPolicy";
+import { benchUpFromArgs } from "./benchUp";
 
 type Part = (argv: readonly string[]) => Promise<string>;
 
 const PARTS: Readonly<Record<string, { readonly title: string; readonly run: Part }>> = {
+    policy: { title: "Policy evaluation (scripts/benchPolicy.ts)", run: benchPolicyFromArgs },
+    up: { title: "pulumi up of the fleet (scripts/benchUp.ts)", run: benchUpFromArgs },
     audit: { title: "Live audit (scripts/benchAudit.ts)", run: benchAudit },
 };
 

@@ -2,8 +2,7 @@
 // of 200 nodes (a daemon.json and a toolkit resource each) and 2,000 GPU containers, run as
 // CrossGuard runs them for one resource (policies/analyzeInProcess.ts: every policy in order,
 // inputs deserialized and behind the unknown-checking proxy). Excludes the engine and gRPC.
-// `npx ts-node --transpile-only scripts/benchPolicy.ts [runs]`; `benchPolicy(runs)` returns the
-// markdown for `npm run bench`.
+// `npm run bench -- policy [--runs R]`.
 import { performance } from "node:perf_hooks";
 import { analyzeInProcess, SyntheticResource } from "../policies/analyzeInProcess";
 import { policiesFromCatalog } from "../policies/catalogPolicies";
@@ -67,10 +66,14 @@ export async function benchPolicy(runs = 5): Promise<string> {
     return lines.join("\n");
 }
 
-if (require.main === module) {
-    const runs = Number(process.argv[2] ?? 5);
-    benchPolicy(Number.isInteger(runs) && runs > 0 ? runs : 5).then((markdown) => console.log(markdown), (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    });
+/** `npm run bench -- policy [--runs R]`. */
+export function benchPolicyFromArgs(argv: readonly string[]): Promise<string> {
+    if (argv.length === 0) {
+        return benchPolicy();
+    }
+    const runs = Number(argv[1]);
+    if (argv.length !== 2 || argv[0] !== "--runs" || !Number.isInteger(runs) || runs < 1) {
+        throw new Error("usage: npm run bench -- policy [--runs R]");
+    }
+    return benchPolicy(runs);
 }

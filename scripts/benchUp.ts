@@ -1,7 +1,7 @@
 // `pulumi up` wall time of the fleet program on 1, 2 and 4 lab nodes, against an EMPTY program
 // run the same way (same CLI, file backend, language host) as the baseline, median of R runs:
 //
-//   npx ts-node --transpile-only scripts/benchUp.ts [--sizes 1,2,4] [--runs 3] [--first-node 5] [--keep-lab] [--out DIR]
+//   npm run bench -- up [--sizes 1,2,4] [--runs 3] [--first-node 5] [--keep-lab] [--out DIR]
 //
 // RUN IT WHEN THE TEST SUITE IS NOT RUNNING: it resets and hardens the nodes gnh-node-F..F+3
 // (F = --first-node, default 5: nodes 1..4 belong to the e2e tests, and a 4-node run with the
@@ -383,19 +383,7 @@ function render(results: readonly SizeResult[], profile: Profile | undefined, op
     return `${lines.join("\n")}\n`;
 }
 
-if (require.main === module) {
-    let options: BenchUpOptions;
-    try {
-        options = parseArgs(process.argv.slice(2));
-    } catch (error) {
-        process.stderr.write(`bench-up: ${(error as Error).message}\n`);
-        process.exit(1);
-    }
-    benchUp(options).then((text) => {
-        process.stdout.write(text);
-        process.exit(0); // the SSH module's exit handler closes what is left
-    }, (error: unknown) => {
-        process.stderr.write(`bench-up: ${(error as Error).message}\n`);
-        process.exit(1);
-    });
+/** `npm run bench -- up [options]`. */
+export function benchUpFromArgs(argv: readonly string[]): Promise<string> {
+    return benchUp(parseArgs(argv));
 }
