@@ -20,6 +20,7 @@ import { exitCode, NodeResult } from "./evaluate";
 import { Format, FORMATS, render } from "./report";
 import { auditFleet } from "./run";
 import { findProjectRoot } from "../lib/projectRoot";
+import { DEFAULT_ALLOWED_REGISTRIES } from "../rules/containerRules";
 
 const projectRoot = findProjectRoot(__dirname);
 
@@ -41,6 +42,7 @@ export interface CliOptions {
     allowHttpHosts: string[];
     allowCapabilities: string[];
     writableHostPaths: string[];
+    allowRegistries: string[];
     seccompSha256: string[];
     verbose: boolean;
 }
@@ -49,7 +51,7 @@ const USAGE = `usage: gnh-audit [--stack NAME | --fleet FILE] [--format ${FORMAT
                  [--concurrency N] [--timeout SECONDS]
                  [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...]
                  [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
-                 [--writable-host-path PATH] [--seccomp-sha256 HEX] [--verbose]
+                 [--writable-host-path PATH] [--allow-registry HOST[:PORT]] [--seccomp-sha256 HEX] [--verbose]
 exit codes: 0 clean, 1 violations, 2 could not run`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -59,7 +61,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         concurrency: 8,
         timeoutS: 60,
         failOn: "mandatory",
-        reports: [], exclude: [], include: [], nodes: [], trustFingerprints: [], allowHttpHosts: [], allowCapabilities: [], writableHostPaths: [], seccompSha256: [],
+        reports: [], exclude: [], include: [], nodes: [], trustFingerprints: [], allowHttpHosts: [], allowCapabilities: [], writableHostPaths: [], allowRegistries: [], seccompSha256: [],
         verbose: false,
     };
     const list = (value: string) => value.split(",").map((v) => v.trim()).filter((v) => v !== "");
@@ -130,6 +132,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "--allow-http-host": options.allowHttpHosts.push(...list(value())); break;
             case "--allow-capability": options.allowCapabilities.push(...list(value())); break;
             case "--writable-host-path": options.writableHostPaths.push(...list(value())); break;
+            case "--allow-registry": options.allowRegistries.push(...list(value())); break;
             case "--seccomp-sha256": options.seccompSha256.push(...list(value())); break;
             case "--verbose": case "-v": options.verbose = true; break;
             case "--help": case "-h": throw new UsageError("");
@@ -176,10 +179,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     let fleetText: string;
     let nodes;
     let mirrorFingerprint: string | undefined;
+    let fleetRegistry: string | undefined;
     try {
         fleetText = fs.readFileSync(options.fleet, "utf8");
         const fleet = parseFleet(fleetText, options.fleet);
         mirrorFingerprint = fleet.mirror?.fingerprint;
+        fleetRegistry = fleet.registry?.host;
         nodes = fleet.nodes.filter((n) => options.nodes.length === 0 || options.nodes.includes(n.name));
         const missing = options.nodes.filter((n) => !fleet.nodes.some((f) => f.name === n));
         if (missing.length > 0) {
@@ -201,7 +206,12 @@ export async function main(argv: readonly string[]): Promise<number> {
             trustedFingerprints: [...options.trustFingerprints, ...(mirrorFingerprint ? [mirrorFingerprint] : [])],
             httpAllowedHosts: options.allowHttpHosts,
         },
-        container: { allowedCapabilities: options.allowCapabilities, writableHostPaths: options.writableHostPaths },
+        container: {
+            allowedCapabilities: options.allowCapabilities,
+            writableHostPaths: options.writableHostPaths,
+            // nvcr.io, the fleet's own registry, and what the command line adds
+            allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES, ...(fleetRegistry ? [fleetRegistry] : []), ...options.allowRegistries],
+        },
         live: { seccompSha256: options.seccompSha256.length > 0 ? options.seccompSha256 : deployed ? [deployed] : [] },
         onNodeDone: progress ? (result, done, total) => {
             process.stderr.write(`\r\u001b[K[${done}/${total}] ${result.node}: ${result.status}`);

@@ -31,6 +31,9 @@ export interface DockerInspect {
         readonly PidsLimit?: number | null;
         readonly RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
         readonly ReadonlyRootfs?: boolean;
+        /** "8888/tcp" -> bindings; HostIp "" is every interface. */
+        readonly PortBindings?: Readonly<Record<string, readonly { HostIp?: string; HostPort?: string }[] | null>> | null;
+        readonly PublishAllPorts?: boolean;
     };
     /** Resolved mounts: binds, volumes and tmpfs from -v and --mount alike. */
     readonly Mounts?: readonly { Type?: string; Source?: string; Destination?: string; RW?: boolean; Name?: string }[] | null;
@@ -123,5 +126,10 @@ export function containerSpecFromInspect(inspect: DockerInspect): ContainerSpec 
         pidsLimit: host.PidsLimit !== undefined && host.PidsLimit !== null && host.PidsLimit > 0 ? host.PidsLimit : undefined,
         restart: { name: host.RestartPolicy?.Name ?? "", maxRetries: host.RestartPolicy?.MaximumRetryCount ?? 0 },
         readOnlyRootfs: host.ReadonlyRootfs === true,
+        ports: Object.entries(host.PortBindings ?? {}).flatMap(([port, bindings]) => {
+            const [internal, protocol = "tcp"] = port.split("/");
+            return (bindings ?? []).map((b) => ({ hostIp: b.HostIp ?? "", external: Number(b.HostPort ?? 0), internal: Number(internal), protocol }));
+        }),
+        publishAllPorts: host.PublishAllPorts === true,
     };
 }

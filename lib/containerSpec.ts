@@ -7,7 +7,8 @@
 // Every unsafe argument is refused here, each with its own message, before any resource exists;
 // then the finished spec is run through every container rule, so a spec that this module returns
 // passes them all (the PIDs limit included: the `docker run` form sets it).
-import { ContainerMountSpec, ContainerSpec, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
+import { ContainerMountSpec, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
+import { parseImageReference } from "../rules/imageReference";
 
 /** Where the toolkit's hook looks for GPUs requested as volume mounts (accept-nvidia-visible-devices-as-volume-mounts). */
 export const GPU_MOUNT_ROOT = "/var/run/nvidia-container-devices";
@@ -54,6 +55,8 @@ export interface GpuContainerSettings {
     readonly image: string;
     /** Accept an image by tag (mutable: what runs can change under the same name). Default false. */
     readonly allowTag?: boolean;
+    /** Registries the image may come from (host[:port]). Default nvcr.io; add the fleet's own (the fleet file's `registry.host`). */
+    readonly allowedRegistries?: readonly string[];
     /** Numeric "UID:GID" (or "UID"), neither 0. Required: images default to root. */
     readonly user: string;
     /**
@@ -141,6 +144,14 @@ export const DEFAULTS = {
 
 function isUnder(path: string, root: string): boolean {
     return root === "/" ? path === "/" : path === root || path.startsWith(`${root}/`);
+}
+
+function registryProblems(image: string, allowed: readonly string[]): string[] {
+    const registry = parseImageReference(image).registry;
+    if (registry === undefined || allowed.some((r) => r.toLowerCase() === registry.toLowerCase())) {
+        return [];
+    }
+    return [`"image" ${JSON.stringify(image)} comes from ${registry}, which is not in "allowedRegistries" (${allowed.join(", ")}): add the fleet's own registry there, on purpose`];
 }
 
 function imageProblems(image: string, allowTag: boolean): string[] {
@@ -254,7 +265,9 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
     if (!CONTAINER_NAME.test(containerName)) {
         problems.push(`"containerName" ${JSON.stringify(containerName)} is not a valid container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)`);
     }
-    problems.push(...imageProblems(args.image, args.allowTag === true));
+    const allowedRegistries = args.allowedRegistries ?? DEFAULT_ALLOWED_REGISTRIES;
+    const badImage = imageProblems(args.image, args.allowTag === true);
+    problems.push(...badImage, ...(badImage.length === 0 ? registryProblems(args.image, allowedRegistries) : []));
     problems.push(...userProblems(args.user));
     const gpus = gpuChoice(args.gpus, args.gpuRequest, problems);
 
@@ -410,11 +423,14 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
         shmSizeBytes: args.shmSizeMb !== undefined ? args.shmSizeMb * MIB : undefined,
         tmpfs,
         ports,
+        publishAllPorts: false,
         network,
         labels: { ...(args.labels ?? {}) },
         gpus: { mechanism: gpus.mechanism, ids: gpus.ids },
     };
-    const failed = evaluateContainer({ container: spec }).filter((r) => r.verdict.status === "fail");
+    const failed = evaluateContainer({ container: spec, options: { allowedRegistries } })
+        // allowTag is the caller's explicit choice to run by tag
+        .filter((r) => r.verdict.status === "fail" && !(args.allowTag === true && r.rule.id === containerImagePinned.id));
     if (failed.length > 0) {
         // Unreachable unless the rules and this module drift apart: say which rule, not "invalid".
         throw new GpuContainerArgsError(containerName, failed.map((r) => `${r.rule.id}: ${(r.verdict as { message: string }).message}`));

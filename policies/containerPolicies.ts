@@ -29,6 +29,9 @@ export interface ContainerInputs {
     readonly restart?: string;
     readonly maxRetryCount?: number;
     readonly readOnly?: boolean;
+    /** The provider's defaults: ip "0.0.0.0" (every interface), protocol "tcp". */
+    readonly ports?: readonly { internal: number; external?: number; ip?: string; protocol?: string }[];
+    readonly publishAllPorts?: boolean;
 }
 
 /** Split a CSV field list the way docker's --gpus flag does ("\"device=0,1\",capabilities=utility"). */
@@ -137,6 +140,8 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
         pidsLimit: undefined,
         restart: { name: restart, maxRetries: restart === "on-failure" ? (inputs.maxRetryCount ?? 0) : 0 },
         readOnlyRootfs: inputs.readOnly === true,
+        ports: (inputs.ports ?? []).map((p) => ({ hostIp: p.ip ?? "0.0.0.0", external: p.external ?? 0, internal: p.internal, protocol: p.protocol ?? "tcp" })),
+        publishAllPorts: inputs.publishAllPorts === true,
     };
 }
 
@@ -165,6 +170,8 @@ const SPEC_FIELD_INPUTS: Readonly<Record<keyof ContainerSpec, readonly (keyof Co
     pidsLimit: [],
     restart: ["restart", "maxRetryCount"],
     readOnlyRootfs: ["readOnly"],
+    ports: ["ports"],
+    publishAllPorts: ["publishAllPorts"],
 };
 
 /**

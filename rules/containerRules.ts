@@ -3,6 +3,7 @@
 // `docker:index/container:Container` inputs, the live audit from `docker inspect`
 // (policies/containerPolicies.ts and audit/inspect.ts hold the two normalizers), so one check
 // judges both, and the parity test runs the same fixtures through the two.
+import { parseImageReference } from "./imageReference";
 import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
 /** One GPU/device request as Docker stores it (HostConfig.DeviceRequests). */
@@ -12,6 +13,14 @@ export interface DeviceRequest {
     /** -1 = all; 0 = none by count (then deviceIds decide). */
     readonly count: number;
     readonly deviceIds: readonly string[];
+}
+
+/** A published port; hostIp "" (or 0.0.0.0, ::) is every interface of the host. */
+export interface PortBindingSpec {
+    readonly hostIp: string;
+    readonly external: number;
+    readonly internal: number;
+    readonly protocol: string;
 }
 
 export interface ContainerMountSpec {
@@ -55,6 +64,9 @@ export interface ContainerSpec {
     readonly pidsLimit?: number;
     readonly restart: { readonly name: string; readonly maxRetries: number };
     readonly readOnlyRootfs: boolean;
+    readonly ports: readonly PortBindingSpec[];
+    /** -P: every port the image exposes, on every interface. */
+    readonly publishAllPorts: boolean;
 }
 
 export interface ContainerRuleOptions {
@@ -62,7 +74,11 @@ export interface ContainerRuleOptions {
     readonly allowedCapabilities?: readonly string[];
     /** Host paths that may be bind-mounted read-write even though they are sensitive. */
     readonly writableHostPaths?: readonly string[];
+    /** Registries images may come from (host[:port]). Default: nvcr.io; the audit adds the fleet file's own registry. */
+    readonly allowedRegistries?: readonly string[];
 }
+
+export const DEFAULT_ALLOWED_REGISTRIES: readonly string[] = ["nvcr.io"];
 
 export interface ContainerFacts {
     readonly container: ContainerSpec;
@@ -370,6 +386,54 @@ export const containerReadOnlyRootfs: ContainerRule = {
     evaluate: ({ container }) => container.readOnlyRootfs ? pass : fail(`${named(container)} has a writable root filesystem`),
 };
 
+export const containerImagePinned: ContainerRule = {
+    id: "GNH-CONTAINER-IMAGE-PINNED",
+    title: "Images are pinned by digest and come from an allow-listed registry",
+    severity: "high",
+    controls: [cis("4.2"), seed("images pinned by digest from a trusted registry")],
+    rationale: "A tag can be moved to other content at any time, and a registry outside the fleet's control can serve anything under a familiar name: only a digest says what runs, only a trusted registry says who built it.",
+    remediation: "Reference the image as registry/repository@sha256:<digest> (docker buildx imagetools inspect, or the registry's UI, shows it) from nvcr.io or the fleet's own registry; allow more registries in the rule's allowedRegistries.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container, options }) => {
+        if (container.image === undefined || container.image === "") {
+            return notApplicable("the image is not known");
+        }
+        const ref = parseImageReference(container.image);
+        if (ref.digest === undefined) {
+            return fail(`${named(container)} runs ${JSON.stringify(container.image)} by tag: pin it by digest (@sha256:…)`);
+        }
+        if (ref.registry === undefined) {
+            return pass; // a local image ID: content-addressed, and no registry is involved
+        }
+        const allowed = options?.allowedRegistries ?? DEFAULT_ALLOWED_REGISTRIES;
+        return allowed.some((r) => r.toLowerCase() === ref.registry!.toLowerCase())
+            ? pass
+            : fail(`${named(container)} pulls ${JSON.stringify(container.image)} from ${ref.registry}, which is not an allowed registry (${allowed.join(", ") || "none"})`);
+    },
+};
+
+const EVERY_INTERFACE = new Set(["", "0.0.0.0", "::"]);
+
+export const containerPortsBound: ContainerRule = {
+    id: "GNH-CONTAINER-PORTS-BOUND",
+    title: "Published ports are bound to one host address",
+    severity: "medium",
+    controls: [cis("5.13")],
+    rationale: "Docker publishes on every interface by default and its iptables rules bypass host firewalls such as ufw: a notebook or metrics port meant for the cluster network ends up on the public one.",
+    remediation: "Publish with an address: -p 10.0.0.5:8888:8888 (ports[].ip), never -P; HardenedGpuContainer takes bindAddress.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const open = container.ports.filter((p) => EVERY_INTERFACE.has(p.hostIp.trim()));
+        const problems = [
+            ...(container.publishAllPorts ? ["publishes every exposed port on every interface (-P)"] : []),
+            ...open.map((p) => `publishes ${p.external}->${p.internal}/${p.protocol} on every interface`),
+        ];
+        return problems.length > 0 ? fail(`${named(container)} ${problems.join("; ")}`) : pass;
+    },
+};
+
 export function normalizeCapability(cap: string): string {
     return cap.trim().toUpperCase().replace(/^CAP_/, "");
 }
@@ -388,6 +452,8 @@ export const containerRules: readonly ContainerRule[] = [
     containerPidsLimit,
     containerRestartPolicy,
     containerReadOnlyRootfs,
+    containerImagePinned,
+    containerPortsBound,
 ];
 
 export function evaluateContainer(facts: ContainerFacts): { rule: ContainerRule; verdict: Verdict }[] {

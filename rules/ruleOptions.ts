@@ -2,7 +2,7 @@
 // in `options`, and what a preview does when a value the rule needs is not known yet. Declared
 // once, here beside the rules: the policy pack's configSchema, docs/policies.md and the tests all
 // read this table, so a default cannot differ between them.
-import { ContainerRuleOptions } from "./containerRules";
+import { ContainerRuleOptions, DEFAULT_ALLOWED_REGISTRIES } from "./containerRules";
 import { ToolkitRuleOptions } from "./toolkitRules";
 
 /** A list-valued rule option; `key` is both the config property and the key in the rule's options. */
@@ -26,6 +26,12 @@ export const RULE_OPTIONS: Readonly<Record<string, readonly ListOption[]>> = {
         description: "Sensitive host paths (and what is under them) that containers may bind read-write on purpose.",
         default: [],
         itemPattern: "^/",
+    }],
+    "GNH-CONTAINER-IMAGE-PINNED": [{
+        key: "allowedRegistries",
+        description: "Registries (host or host:port, as image references spell them) that images may come from. Add the fleet's own registry; Docker Hub is docker.io.",
+        default: DEFAULT_ALLOWED_REGISTRIES,
+        itemPattern: "^[A-Za-z0-9.-]+(:[0-9]+)?$",
     }],
     "GNH-APT-PINNED-FINGERPRINT": [{
         key: "trustedFingerprints",

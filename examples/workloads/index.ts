@@ -14,12 +14,14 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerProviderFor, HardenedGpuContainer, writeKnownHosts } from "../../components/gpuContainer";
 import { parseFleet } from "../../lib/fleet";
+import { DEFAULT_ALLOWED_REGISTRIES } from "../../rules/containerRules";
 import { nonCompliantContainer } from "./nonCompliant";
 
 const config = new pulumi.Config();
 const fleetFile = path.resolve(config.get("fleetFile") ?? path.join(__dirname, "..", "..", ".lab", "fleet.yaml"));
 const nodeName = config.get("node") ?? "gnh-node-2";
-const fleetNode = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile).nodes.find((n) => n.name === nodeName);
+const fleet = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile);
+const fleetNode = fleet.nodes.find((n) => n.name === nodeName);
 if (fleetNode === undefined) {
     throw new Error(`node ${nodeName} is not in ${fleetFile}`);
 }
@@ -30,6 +32,8 @@ const node = { ...fleetNode, knownHostsFile };
 const trainer = new HardenedGpuContainer("trainer", {
     node,
     image: config.require("image"),
+    // NVIDIA's registry and the fleet's own (the lab's: gnh-registry:5000)
+    allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES, ...(fleet.registry ? [fleet.registry.host] : [])],
     user: "1000:1000",
     gpus: config.getObject<string[]>("gpus") ?? ["0"],
     command: ["python", "-m", "train", "--data", "/data"],

@@ -21,5 +21,6 @@ export function nonCompliantContainer(name: string, provider: docker.Provider): 
             { hostPath: "/etc", containerPath: "/host/etc" },
         ],
         restart: "always",
+        ports: [{ internal: 8888, external: 8888 }],
     }, { provider });
 }

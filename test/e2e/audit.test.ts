@@ -101,6 +101,7 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
             "cdi-all": "--device nvidia.com/gpu=all",
             "env-all": "--runtime nvidia -e NVIDIA_VISIBLE_DEVICES=all",
             "mount-all": "-v /dev/null:/var/run/nvidia-container-devices/all:ro",
+            "port-all-interfaces": "-p 18081:8080",
         };
         for (const [name, flags] of Object.entries(creates)) {
             onNodeOk(node, `docker create --name ${name} ${flags} gnh-sleep:1 /usr/bin/sleep 1 >/dev/null`);
@@ -119,7 +120,11 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
             "GNH-CONTAINER-PRIVILEGED container priv",
             "GNH-CONTAINER-SENSITIVE-MOUNTS container rw-etc",
             ...["gpus-all", "gpus-device-all", "gpus-count-all", "cdi-all", "env-all", "mount-all"].map((c) => `GNH-CONTAINER-GPUS-EXPLICIT container ${c}`),
+            "GNH-CONTAINER-PORTS-BOUND container port-all-interfaces",
+            // every one of them runs a local image by tag (gnh-sleep:1)
+            ...Object.keys(creates).map((c) => `GNH-CONTAINER-IMAGE-PINNED container ${c}`),
         ]));
+        expect(found.filter((f) => f.startsWith("GNH-CONTAINER-PORTS-BOUND "))).toEqual(["GNH-CONTAINER-PORTS-BOUND container port-all-interfaces"]);
         // nothing else is privileged, mounts /etc or asks for every GPU
         expect(found.filter((f) => f.startsWith("GNH-CONTAINER-PRIVILEGED "))).toEqual(["GNH-CONTAINER-PRIVILEGED container priv"]);
         expect(found.filter((f) => f.startsWith("GNH-CONTAINER-SENSITIVE-MOUNTS "))).toEqual(["GNH-CONTAINER-SENSITIVE-MOUNTS container rw-etc"]);

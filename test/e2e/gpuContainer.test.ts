@@ -54,6 +54,8 @@ beforeAll(() => {
     expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     settings = {
         image: imageRef,
+        // the fleet's own registry, as a user writes it (the lab records it in the fleet file)
+        allowedRegistries: ["nvcr.io", parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile).registry!.host],
         user: "1000:1000",
         gpus: ["1", "3"],
         command: ["/usr/bin/sleep", "100000"],

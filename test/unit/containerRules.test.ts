@@ -5,11 +5,12 @@ import { describe, expect, it } from "vitest";
 import { containerSpecFromInspect, DockerInspect } from "../../audit/inspect";
 import { ContainerInputs, containerSpecFromInputs, parseGpus } from "../../policies/containerPolicies";
 import { ContainerFacts, containerRules, ContainerSpec } from "../../rules/containerRules";
+import { parseImageReference } from "../../rules/imageReference";
 
 /** A container that satisfies every container rule, as Pulumi inputs. */
 const hardenedInputs: ContainerInputs = {
     name: "trainer",
-    image: "registry.lab/cuda@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+    image: "nvcr.io/nvidia/cuda@sha256:0000000000000000000000000000000000000000000000000000000000000000",
     privileged: false,
     capabilities: { drops: ["ALL"] },
     user: "1000:1000",
@@ -23,6 +24,7 @@ const hardenedInputs: ContainerInputs = {
     restart: "on-failure",
     maxRetryCount: 5,
     readOnly: true,
+    ports: [{ internal: 8888, external: 8888, ip: "10.0.0.5", protocol: "tcp" }],
 };
 
 /** The same container as `docker inspect` shows it. */
@@ -47,6 +49,8 @@ const hardenedInspect: DockerInspect = {
         PidsLimit: 4096,
         RestartPolicy: { Name: "on-failure", MaximumRetryCount: 5 },
         ReadonlyRootfs: true,
+        PortBindings: { "8888/tcp": [{ HostIp: "10.0.0.5", HostPort: "8888" }] },
+        PublishAllPorts: false,
     },
     Mounts: [{ Type: "bind", Source: "/data/datasets", Destination: "/data", RW: false }],
 };
@@ -61,6 +65,8 @@ interface ParityCase {
 }
 
 const withHost = (patch: Record<string, unknown>) => (b: DockerInspect): DockerInspect => ({ ...b, HostConfig: { ...hostOf(b), ...patch } });
+const DIGEST = `sha256:${"ab".repeat(32)}`;
+const withImage = (image: string) => (b: DockerInspect): DockerInspect => ({ ...b, Config: { ...b.Config, Image: image } });
 const withEnv = (extra: string[]) => (b: DockerInspect): DockerInspect => ({ ...b, Config: { ...b.Config, Env: [...(b.Config?.Env ?? []).filter((e) => !e.startsWith("NVIDIA_VISIBLE_DEVICES=")), ...extra] } });
 
 const cases: Record<string, ParityCase> = {
@@ -100,6 +106,13 @@ const cases: Record<string, ParityCase> = {
     "on-failure without limit": { inputs: { restart: "on-failure", maxRetryCount: 0 }, inspect: withHost({ RestartPolicy: { Name: "on-failure", MaximumRetryCount: 0 } }), fails: ["GNH-CONTAINER-RESTART-POLICY"] },
     "on-failure 10": { inputs: { restart: "on-failure", maxRetryCount: 10 }, inspect: withHost({ RestartPolicy: { Name: "on-failure", MaximumRetryCount: 10 } }), fails: ["GNH-CONTAINER-RESTART-POLICY"] },
     "writable root filesystem": { inputs: { readOnly: false }, inspect: withHost({ ReadonlyRootfs: false }), fails: ["GNH-CONTAINER-READ-ONLY-ROOTFS"] },
+    "image by tag": { inputs: { image: "nvcr.io/nvidia/cuda:12.4.1-base" }, inspect: withImage("nvcr.io/nvidia/cuda:12.4.1-base"), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
+    "image with no tag (latest)": { inputs: { image: "ubuntu" }, inspect: withImage("ubuntu"), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
+    "pinned, from Docker Hub": { inputs: { image: `pytorch/pytorch@${DIGEST}` }, inspect: withImage(`pytorch/pytorch@${DIGEST}`), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
+    "pinned, from a look-alike registry": { inputs: { image: `nvcr.io.example.com/nvidia/cuda@${DIGEST}` }, inspect: withImage(`nvcr.io.example.com/nvidia/cuda@${DIGEST}`), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
+    "port on every interface (provider default ip)": { inputs: { ports: [{ internal: 8888, external: 8888 }] }, inspect: withHost({ PortBindings: { "8888/tcp": [{ HostIp: "", HostPort: "8888" }] } }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
+    "port on ::": { inputs: { ports: [{ internal: 8888, external: 8888, ip: "::" }] }, inspect: withHost({ PortBindings: { "8888/tcp": [{ HostIp: "::", HostPort: "8888" }] } }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
+    "publish all (-P)": { inputs: { ports: [], publishAllPorts: true }, inspect: withHost({ PortBindings: {}, PublishAllPorts: true }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
 };
 
 /** Allowed spellings that must pass: explicit GPU ids and CDI names. */
@@ -112,6 +125,10 @@ const goodCases: Record<string, ParityCase> = {
     "rw bind of a data directory": { inputs: { mounts: [{ type: "bind", source: "/data/out", target: "/out" }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/data/out", Destination: "/out", RW: true }] }), fails: [] },
     "ro bind of /etc/ssl": { inputs: { mounts: [{ type: "bind", source: "/etc/ssl/certs", target: "/etc/ssl/certs", readOnly: true }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/etc/ssl/certs", Destination: "/etc/ssl/certs", RW: false }] }), fails: [] },
     "restart no": { inputs: { restart: "no" }, inspect: withHost({ RestartPolicy: { Name: "no", MaximumRetryCount: 0 } }), fails: [] },
+    "tag and digest (Docker ignores the tag)": { inputs: { image: `nvcr.io/nvidia/cuda:12.4.1-base@${DIGEST}` }, inspect: withImage(`nvcr.io/nvidia/cuda:12.4.1-base@${DIGEST}`), fails: [] },
+    "a local image ID": { inputs: { image: DIGEST }, inspect: withImage(DIGEST), fails: [] },
+    "no published port": { inputs: { ports: [] }, inspect: withHost({ PortBindings: {} }), fails: [] },
+    "port on 127.0.0.1": { inputs: { ports: [{ internal: 80, external: 8080, ip: "127.0.0.1" }] }, inspect: withHost({ PortBindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }] } }), fails: [] },
 };
 
 /** Rules judged in preview: parity is asserted over these (the audit also judges audit-only rules). */
@@ -236,5 +253,32 @@ describe("the CrossGuard adapter", () => {
 
     it("keeps judging daemon settings", async () => {
         expect((await run("gnh:host:DockerDaemonConfig", { settings: { icc: true } })).some((v) => v.startsWith("GNH-DAEMON-ICC "))).toBe(true);
+    });
+});
+
+describe("image references", () => {
+    it.each([
+        ["nvcr.io/nvidia/cuda:12.4.1-base", { registry: "nvcr.io", repository: "nvidia/cuda", tag: "12.4.1-base" }],
+        ["ubuntu", { registry: "docker.io", repository: "ubuntu" }],
+        ["pytorch/pytorch:latest", { registry: "docker.io", repository: "pytorch/pytorch", tag: "latest" }],
+        ["gnh-registry:5000/gnh/sleep@sha256:" + "0".repeat(64), { registry: "gnh-registry:5000", repository: "gnh/sleep", digest: "sha256:" + "0".repeat(64) }],
+        ["localhost/app:1", { registry: "localhost", repository: "app", tag: "1" }],
+        ["sha256:" + "1".repeat(64), { digest: "sha256:" + "1".repeat(64) }],
+    ])("%s", (reference, expected) => {
+        expect(parseImageReference(reference)).toEqual(expected);
+    });
+
+    it("allows the registries configured, and only those", () => {
+        const container = containerSpecFromInputs({ ...hardenedInputs, image: `gnh-registry:5000/gnh/sleep@${DIGEST}` });
+        const rule = containerRules.find((r) => r.id === "GNH-CONTAINER-IMAGE-PINNED")!;
+        expect(rule.evaluate({ container })).toEqual({ status: "fail", message: `container trainer pulls "gnh-registry:5000/gnh/sleep@${DIGEST}" from gnh-registry:5000, which is not an allowed registry (nvcr.io)` });
+        expect(rule.evaluate({ container, options: { allowedRegistries: ["nvcr.io", "gnh-registry:5000"] } })).toEqual({ status: "pass" });
+        expect(rule.evaluate({ container: { ...container, image: "nvcr.io/nvidia/cuda:12" } })).toEqual({ status: "fail", message: 'container trainer runs "nvcr.io/nvidia/cuda:12" by tag: pin it by digest (@sha256:…)' });
+    });
+
+    it("names each port published on every interface", () => {
+        const container = containerSpecFromInputs({ ...hardenedInputs, ports: [{ internal: 8888, external: 9999 }, { internal: 53, external: 53, ip: "10.0.0.5", protocol: "udp" }] });
+        expect(containerRules.find((r) => r.id === "GNH-CONTAINER-PORTS-BOUND")!.evaluate({ container }))
+            .toEqual({ status: "fail", message: "container trainer publishes 9999->8888/tcp on every interface" });
     });
 });

@@ -34,6 +34,7 @@ const node = {
 /** The happy path: every case below changes one field of it. */
 const happy: GpuContainerSettings = {
     image,
+    allowedRegistries: ["nvcr.io", "registry.lab"],
     user: "1000:1000",
     gpus: ["0", "2"],
     command: ["python", "-m", "train"],
@@ -108,7 +109,7 @@ describe("HardenedGpuContainer: what it registers", () => {
 
     it("pulls a registry image (host:port, as the lab's) by its digest: RemoteImage and Container name the same reference", async () => {
         const labImage = `gnh-registry:5000/gnh/sleep@sha256:${"0a".repeat(32)}`;
-        newContainer("sampler", { image: labImage });
+        newContainer("sampler", { image: labImage, allowedRegistries: ["gnh-registry:5000"] });
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(byName("sampler-image")).toEqual({ type: "docker:index/remoteImage:RemoteImage", name: "sampler-image", inputs: { name: labImage, keepLocally: true } });
         expect(byName("sampler-container").inputs.image).toBe(labImage);
@@ -142,6 +143,8 @@ describe("HardenedGpuContainer: what it registers", () => {
 const unsafe: Record<string, [Record<string, unknown>, string]> = {
     "a bare tag": [{ image: "registry.lab/vision/trainer:1.4" }, '"image" "registry.lab/vision/trainer:1.4" is not pinned by digest: use "repo@sha256:<64 hex digits>" (what runs can change under a tag), or set allowTag: true on purpose'],
     "no tag at all (latest)": [{ image: "ubuntu" }, '"image" "ubuntu" is not pinned by digest: use "repo@sha256:<64 hex digits>" (what runs can change under a tag), or set allowTag: true on purpose'],
+    "a registry not allowed": [{ image: `docker.io/library/ubuntu@${digest}` }, `"image" "docker.io/library/ubuntu@${digest}" comes from docker.io, which is not in "allowedRegistries" (nvcr.io, registry.lab): add the fleet's own registry there, on purpose`],
+    "Docker Hub by default (no registry named)": [{ image: `ubuntu@${digest}`, allowedRegistries: undefined }, `"image" "ubuntu@${digest}" comes from docker.io, which is not in "allowedRegistries" (nvcr.io): add the fleet's own registry there, on purpose`],
     "a short digest": [{ image: "registry.lab/x@sha256:abc" }, '"image" "registry.lab/x@sha256:abc" is not an image reference ("repo@sha256:<64 hex digits>")'],
     "no user": [{ user: undefined }, '"user" is required: a non-root numeric "UID:GID" such as "1000:1000" (images run as root unless told otherwise)'],
     "user root": [{ user: "root" }, '"user" "root" must be numeric "UID:GID" (a name can map to root inside the image)'],
@@ -212,14 +215,14 @@ describe("the spec and the rules", () => {
     const spec = gpuContainerSpec("trainer", happy);
 
     it("passes every GNH-CONTAINER-* rule, none skipped", () => {
-        const verdicts = evaluateContainer({ container: spec });
+        const verdicts = evaluateContainer({ container: spec, options: { allowedRegistries: happy.allowedRegistries } });
         expect(verdicts.map((v) => [v.rule.id, v.verdict.status])).toEqual(containerRules.map((r) => [r.id, "pass"]));
         expect(component.SATISFIED_RULE_IDS).toEqual(containerRules.map((r) => r.id));
     });
 
     it("passes them through the policy pack's normalizer too (PIDs: the provider has no such input)", () => {
         const facts = containerFacts("docker:index/container:Container", dockerContainerInputs(spec) as never, "trainer-container");
-        const verdicts = evaluateContainer(facts!);
+        const verdicts = evaluateContainer({ ...facts!, options: { allowedRegistries: happy.allowedRegistries } });
         expect(verdicts.filter((v) => v.verdict.status !== "pass").map((v) => [v.rule.id, v.verdict.status])).toEqual([["GNH-CONTAINER-PIDS-LIMIT", "not-applicable"]]);
         const back = containerSpecFromInputs(dockerContainerInputs(spec) as never);
         expect({ ...back, pidsLimit: spec.pidsLimit, source: spec.source }).toMatchObject({
@@ -256,7 +259,7 @@ describe("the spec and the rules", () => {
 describe("examples/workloads", () => {
     it("the component's container passes every rule; the raw one fails the ones it breaks", async () => {
         const fleet = path.join(workDir, "fleet.yaml");
-        fs.writeFileSync(fleet, `defaults:\n  user: root\n  privateKeyPath: /keys/id_ed25519\nnodes:\n  - name: gnh-node-2\n    host: 127.0.0.1\n    port: 22202\n    hostKey: "${node.hostKey}"\n`);
+        fs.writeFileSync(fleet, `defaults:\n  user: root\n  privateKeyPath: /keys/id_ed25519\nregistry:\n  host: registry.lab\nnodes:\n  - name: gnh-node-2\n    host: 127.0.0.1\n    port: 22202\n    hostKey: "${node.hostKey}"\n`);
         const pulumi = await import("@pulumi/pulumi");
         pulumi.runtime.setAllConfig({
             "gpu-node-hardening:fleetFile": fleet,
@@ -269,12 +272,14 @@ describe("examples/workloads", () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         const verdictsOf = (name: string) => {
             const r = byName(name);
-            return evaluateContainer(containerFacts(r.type, r.inputs, r.name)!).filter((v) => v.verdict.status === "fail").map((v) => v.rule.id);
+            const facts = containerFacts(r.type, r.inputs, r.name)!;
+            return evaluateContainer({ ...facts, options: { allowedRegistries: ["nvcr.io", "registry.lab"] } }).filter((v) => v.verdict.status === "fail").map((v) => v.rule.id);
         };
         expect(verdictsOf("trainer-container")).toEqual([]);
         expect(verdictsOf("legacy-notebook").sort()).toEqual([
             "GNH-CONTAINER-CAPABILITIES", "GNH-CONTAINER-DOCKER-SOCKET", "GNH-CONTAINER-GPUS-EXPLICIT", "GNH-CONTAINER-HOST-NAMESPACES",
-            "GNH-CONTAINER-MEMORY-LIMIT", "GNH-CONTAINER-NO-NEW-PRIVILEGES", "GNH-CONTAINER-NON-ROOT", "GNH-CONTAINER-PRIVILEGED", "GNH-CONTAINER-READ-ONLY-ROOTFS",
+            "GNH-CONTAINER-IMAGE-PINNED", "GNH-CONTAINER-MEMORY-LIMIT", "GNH-CONTAINER-NO-NEW-PRIVILEGES", "GNH-CONTAINER-NON-ROOT",
+            "GNH-CONTAINER-PORTS-BOUND", "GNH-CONTAINER-PRIVILEGED", "GNH-CONTAINER-READ-ONLY-ROOTFS",
             "GNH-CONTAINER-RESTART-POLICY", "GNH-CONTAINER-SECCOMP", "GNH-CONTAINER-SENSITIVE-MOUNTS",
         ]);
     });

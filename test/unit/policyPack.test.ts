@@ -167,8 +167,8 @@ describe("unknown values at preview", () => {
         }]);
     });
 
-    it("an unknown container image (a RemoteImage digest) blocks nothing; an unknown privileged flag blocks its rule only", async () => {
-        expect(await findings(containerResource("trainer", 0, { image: unknown }))).toEqual([]);
+    it("an unknown container image (a RemoteImage's output) blocks the image rule only; an unknown privileged flag blocks its rule only", async () => {
+        expect(only(await findings(containerResource("trainer", 0, { image: unknown })))).toEqual(["mandatory GNH-CONTAINER-IMAGE-PINNED"]);
         expect(only(await findings(containerResource("trainer", 0, { privileged: unknown })))).toEqual(["mandatory GNH-CONTAINER-PRIVILEGED"]);
     });
 
