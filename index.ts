@@ -4,9 +4,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNode } from "./components/gpuNode";
 import { parseFleet } from "./lib/fleet";
+import { findProjectRoot } from "./lib/projectRoot";
 
 const config = new pulumi.Config();
-const fleetFile = path.resolve(config.get("fleetFile") ?? path.join(__dirname, ".lab", "fleet.yaml"));
+const fleetFile = path.resolve(config.get("fleetFile") ?? path.join(findProjectRoot(__dirname), ".lab", "fleet.yaml"));
 if (!fs.existsSync(fleetFile)) {
     throw new Error(`fleet file ${fleetFile} does not exist: set it with 'npm run pulumi -- config set fleetFile PATH', or start the lab with 'npm run lab -- up'`);
 }

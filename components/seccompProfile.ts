@@ -1,7 +1,6 @@
 // SeccompProfile: the daemon-wide seccomp profile at /etc/docker/seccomp.json (root:root 0644,
 // CIS 3.x), built from Docker's default by lib/seccompProfile.ts.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ON_DESTROY, OnDestroy } from "../lib/destroyPlan";
 import { NodeConnection } from "../lib/nodeConnection";
@@ -9,6 +8,7 @@ import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile"
 import { mobyDefaultProfilePath } from "../lib/toolsPaths";
 import { SECCOMP_PROFILE_PATH } from "../rules/daemonRules";
 import { ManagedFile } from "../sdk/managedFile";
+import { findProjectRoot } from "../lib/projectRoot";
 
 export interface SeccompProfileArgs {
     readonly connection: pulumi.Input<NodeConnection>;
@@ -22,7 +22,7 @@ export class SeccompProfile extends pulumi.ComponentResource {
 
     constructor(name: string, args: SeccompProfileArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gpu-node-hardening:index:SeccompProfile", name, {}, opts);
-        const basePath = mobyDefaultProfilePath(path.resolve(__dirname, ".."));
+        const basePath = mobyDefaultProfilePath(findProjectRoot(__dirname));
         if (!fs.existsSync(basePath)) {
             throw new Error(`${basePath} is missing: run 'npm run setup' (it fetches Docker's default seccomp profile)`);
         }

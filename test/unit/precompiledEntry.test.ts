@@ -34,6 +34,7 @@ describe("precompiled entry points", () => {
     fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(work, "node_modules"));
     write("audit/cli.ts", "export const where: string = __filename;\n");
     write("provider/main.ts", "export const started = true;\n");
+    write("index.ts", "export const program = true;\n");
 
     it("runs the compiled copy when it matches the sources, and the source after an edit", () => {
         expect(spawnSync(process.execPath, ["tools/compiled/build.js"], { cwd: work, encoding: "utf8" }).status).toBe(0);

@@ -1,4 +1,5 @@
-// Set-up step: compiles the audit CLI and the gnh provider into dist/<fingerprint>/ unless that
+// Set-up step: compiles the fleet program, the audit CLI and the gnh provider into
+// dist/<fingerprint>/ unless that
 // build exists. It compiles into a scratch folder and renames it into place, so that concurrent
 // set-ups and starting processes never see half a build; older builds are removed, except the
 // newest few that a running process may still be loading from. Type errors do not stop it (the
@@ -20,9 +21,9 @@ fs.mkdirSync(DIST, { recursive: true });
 const scratch = fs.mkdtempSync(path.join(DIST, `.build-${want.slice(0, 12)}-`));
 const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const result = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", scratch], { cwd: ROOT, encoding: "utf8" });
-if (!fs.existsSync(path.join(scratch, "audit", "cli.js")) || !fs.existsSync(path.join(scratch, "provider", "main.js"))) {
+if (!["index.js", "audit/cli.js", "provider/main.js"].every((entry) => fs.existsSync(path.join(scratch, entry)))) {
     fs.rmSync(scratch, { recursive: true, force: true });
-    process.stderr.write(`setup: precompiling the audit CLI and the provider failed; they run through ts-node instead\n${result.stdout}${result.stderr}`);
+    process.stderr.write(`setup: precompiling the program, the audit CLI and the provider failed; they run through ts-node instead\n${result.stdout}${result.stderr}`);
     process.exit(0);
 }
 try {

@@ -1,4 +1,5 @@
-// The TypeScript sources that the precompiled entry points (the audit CLI, the gnh provider) are
+// The TypeScript sources that the precompiled entry points (the fleet program, the audit CLI, the
+// gnh provider) are
 // built from, and their fingerprint. Each build lives in dist/<fingerprint>/ and is complete once
 // renamed into place, so a start never runs stale JavaScript, nor a build still being written.
 "use strict";
@@ -7,8 +8,8 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SOURCE_DIRS = ["audit", "provider", "rules", "lib", "schemas"];
-const EXTRA_FILES = ["tsconfig.json", "tsconfig.build.json"];
+const SOURCE_DIRS = ["audit", "provider", "rules", "lib", "schemas", "components", "sdk"];
+const EXTRA_FILES = ["index.ts", "tsconfig.json", "tsconfig.build.json"];
 const DIST = path.join(ROOT, "dist");
 
 function listSources() {
