@@ -38,7 +38,11 @@ const inspect = (name: string) => JSON.parse(onNodeOk(node, `docker inspect ${sh
 const run = (spec: ReturnType<typeof gpuContainerSpec>) => onNode(node, `docker run ${dockerRunArgs(spec).map(shellQuote).join(" ")}`);
 const cliLog = () => onNodeOk(node, `cat ${CLI_LOG} 2>/dev/null || true`).trim().split("\n").filter(Boolean);
 /** The value of --device= in one logged nvidia-container-cli call. */
-const requestedDevices = (line: string) => /(?:^| )--device=(\S+)/.exec(line)?.[1];
+/**
+ * The GPU ids a hook call asked nvidia-container-cli for, sorted: the hook lists them in the order
+ * Docker hands it the per-GPU mounts, which is not the order they were given in.
+ */
+const requestedDevices = (line: string) => /(?:^| )--device=(\S+)/.exec(line)?.[1]?.split(",").sort().join(",");
 
 beforeAll(() => {
     requireLab();
