@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
     test: {
         include: ["test/e2e/**/*.test.ts"],
+        // it removes the shared lab: vitest.labdown.config.mts runs it, last
+        exclude: ["test/e2e/labDown.test.ts", "**/node_modules/**"],
         pool: "forks",
         fileParallelism: false,
         sequence: { concurrent: false },

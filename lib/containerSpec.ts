@@ -48,8 +48,8 @@ export interface GpuContainerSettings {
     /** Container name on the node; default the component's name. */
     readonly containerName?: string;
     /**
-     * The image, pinned by digest: "repo@sha256:<64 hex>" (a tag before the digest is allowed and
-     * ignored by Docker) or a local image ID "sha256:<64 hex>". A bare tag is refused unless
+     * The image, pinned by digest: "registry/repo@sha256:<64 hex>" (a tag before the digest is
+     * allowed and ignored by Docker). A bare image ID is refused (its registry is unknown); a tag unless
      * `allowTag` is true.
      */
     readonly image: string;
@@ -159,7 +159,7 @@ function imageProblems(image: string, allowTag: boolean): string[] {
         return ['"image" is required: a reference pinned by digest, "repo@sha256:<64 hex digits>"'];
     }
     if (DIGEST.test(image)) {
-        return [];
+        return [`"image" ${JSON.stringify(image)} is an image ID, whose registry is not known: use "registry/repository@sha256:<64 hex digits>"`];
     }
     if (!IMAGE_REF.test(image)) {
         return [`"image" ${JSON.stringify(image)} is not an image reference ("repo@sha256:<64 hex digits>")`];

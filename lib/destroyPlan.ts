@@ -54,7 +54,7 @@ function parseObject(text: string): DaemonJson | string {
 }
 
 /** The restore of daemon.json for a node whose current file is `current`. */
-export function planDaemonRestore(original: OriginalRecord, current: DaemonJson): DaemonRestorePlan {
+export function planDaemonRestore(original: OriginalRecord, current: DaemonJson, managedKeys?: readonly string[]): DaemonRestorePlan {
     if (original.kind === "none") {
         return original.earlierWrites
             ? { kind: "refuse", reason: "there is no record of daemon.json from before the first hardening (the node was hardened by an older version, which kept none), so it cannot be restored; nothing was changed. Destroy with onDestroy: keep, or restore the file by hand" }
@@ -64,6 +64,17 @@ export function planDaemonRestore(original: OriginalRecord, current: DaemonJson)
     const parsed = parseObject(originalText);
     if (typeof parsed === "string") {
         return { kind: "refuse", reason: `the recorded daemon.json from before the first hardening is not valid JSON (${parsed}); nothing was changed` };
+    }
+    if (managedKeys !== undefined) {
+        // Putting the old bytes back would also undo what people changed since in keys we never
+        // managed (data-root, registry-mirrors, proxies): refuse rather than lose it.
+        const managed = new Set(managedKeys);
+        const changed = [...new Set([...Object.keys(parsed), ...Object.keys(current)])]
+            .filter((key) => !managed.has(key) && !deepEqual(parsed[key], current[key]))
+            .sort();
+        if (changed.length > 0) {
+            return { kind: "refuse", reason: `daemon.json was changed since the first hardening in keys this tool does not manage (${changed.join(", ")}); restoring the file from before would undo that, so nothing was changed. Destroy with onDestroy: keep, or restore those keys by hand` };
+        }
     }
     const bridge: DaemonJson = parsed["live-restore"] === true ? parsed : { ...parsed, "live-restore": true };
     const needsBridge = !deepEqual(bridge, current);

@@ -13,11 +13,12 @@ export interface Remediation {
     /** Why an automatic fix is safe here (docs and tests read it). */
     readonly why: string;
     /**
-     * The top-level inputs to replace, or undefined when there is nothing to fix. Only those are
-     * written back (policies/rulePolicy.ts), through CrossGuard's proxy, so that the others keep
-     * their secretness: a rebuilt object would hand the connection's private key back in clear.
+     * The keys to set inside one top-level input (`input`), or undefined when there is nothing to
+     * fix. Only those keys are written back (policies/rulePolicy.ts), one by one through
+     * CrossGuard's proxy, so that every other value keeps its secretness: a rebuilt object would
+     * hand the connection's private key, or a secret nested in daemon.json, back in clear.
      */
-    readonly patch: (props: Record<string, unknown>) => Record<string, unknown> | undefined;
+    readonly patch: (props: Record<string, unknown>) => { readonly input: string; readonly set: Record<string, unknown> } | undefined;
 }
 
 /** Set the rule's own `desired` keys (from the catalog) in daemon.json when they differ. */
@@ -29,8 +30,8 @@ function daemonSetting(rule: DaemonRule, why: string): Remediation {
         why,
         patch: (props) => {
             const settings = (props.settings ?? {}) as Record<string, unknown>;
-            const differs = Object.keys(desired).some((k) => settings[k] !== desired[k]);
-            return differs ? { settings: { ...settings, ...desired } } : undefined;
+            const differing = Object.keys(desired).filter((k) => settings[k] !== desired[k]);
+            return differing.length > 0 ? { input: "settings", set: Object.fromEntries(differing.map((k) => [k, desired[k]])) } : undefined;
         },
     };
 }
@@ -48,7 +49,7 @@ export const remediations: readonly Remediation[] = [
         patch: (props) => {
             const config = (props.runtimeConfig ?? {}) as Record<string, unknown>;
             const on = CONTAINER_LIB_KEYS.filter((k) => config[k] === true);
-            return on.length === 0 ? undefined : { runtimeConfig: { ...config, ...Object.fromEntries(on.map((k) => [k, false])) } };
+            return on.length === 0 ? undefined : { input: "runtimeConfig", set: Object.fromEntries(on.map((k) => [k, false])) };
         },
     },
 ];

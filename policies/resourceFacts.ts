@@ -3,7 +3,7 @@
 // is read: a rule then fails to read exactly the values it needs, and no other rule is affected.
 // No rule logic here.
 import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
-import { ContainerFacts, ContainerRuleOptions } from "../rules/containerRules";
+import { ContainerFacts, ContainerRuleOptions, DEFAULT_ALLOWED_REGISTRIES } from "../rules/containerRules";
 import { DaemonFacts } from "../rules/daemonRules";
 import { AptSourceFact, ToolkitFacts, ToolkitRuleOptions } from "../rules/toolkitRules";
 import { ContainerInputs, DOCKER_CONTAINER_TYPE, lazyContainerSpec } from "./containerPolicies";
@@ -66,6 +66,7 @@ export const containerFacts: FactsOf<ContainerFacts> = (type, props, name, optio
     const containerOptions: ContainerRuleOptions = {
         allowedCapabilities: options.allowedCapabilities ?? [],
         writableHostPaths: options.writableHostPaths ?? [],
+        allowedRegistries: options.allowedRegistries ?? DEFAULT_ALLOWED_REGISTRIES,
     };
     return { container: lazyContainerSpec(props as ContainerInputs, name), options: containerOptions };
 };

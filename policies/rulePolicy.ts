@@ -102,10 +102,15 @@ export function rulePolicy<F>(rule: Rule<F>, factsOf: FactsOf<F>, clock: PolicyC
                 if (patch === undefined) {
                     return undefined;
                 }
-                // assigned through CrossGuard's proxy, which keeps secret inputs secret; returning
-                // a new object would not (the connection's private key would be stored in clear)
-                for (const [key, value] of Object.entries(patch)) {
-                    args.props[key] = value;
+                // assigned key by key through CrossGuard's proxy, which keeps secret inputs secret;
+                // a new object would not (the private key, or a secret inside daemon.json, in clear)
+                const target = args.props[patch.input] as Record<string, unknown> | undefined;
+                if (target === undefined || target === null) {
+                    args.props[patch.input] = patch.set;
+                } else {
+                    for (const [key, value] of Object.entries(patch.set)) {
+                        target[key] = value;
+                    }
                 }
                 return args.props;
             },

@@ -87,8 +87,13 @@ gnh_audit_paths "$1" | sed 's/^/path /'
 printf 'auditd %s\\n' "$(systemctl is-active auditd 2>/dev/null || true)"
 printf 'augenrules %s\\n' "$(command -v augenrules 2>/dev/null || true)"
 if [ -f "$2" ]; then printf 'file %s %s\\n' "$(sha256sum < "$2" | cut -d' ' -f1)" "$(stat -c '%U %G %a' "$2")"; else echo 'file absent'; fi
-if command -v auditctl >/dev/null 2>&1 && systemctl is-active --quiet auditd 2>/dev/null; then auditctl -l 2>/dev/null | sed 's/^/loaded /'; fi
+if command -v auditctl >/dev/null 2>&1 && systemctl is-active --quiet auditd 2>/dev/null; then
+  auditctl -l 2>/dev/null | sed 's/^/loaded /'
+  auditctl -s 2>/dev/null | awk '$1 == "enabled" { print "enabled " $2 }'
+fi
 `;
+
+const IMMUTABLE_STATUS = "written, not loaded: the loaded audit rules are immutable (-e 2) until the next boot, which loads this file";
 
 interface NodeState {
     readonly resolved: Record<string, string[]>;
@@ -98,6 +103,8 @@ interface NodeState {
     readonly file?: { readonly sha256: string; readonly owner: string; readonly group: string; readonly mode: string };
     /** auditctl -l, when auditd runs. */
     readonly loadedRules?: string;
+    /** `auditctl -s` says enabled 2: the loaded rules cannot change until the next boot (CIS asks for -e 2). */
+    readonly immutable: boolean;
 }
 
 async function probe(session: SshSession, inputs: AuditRulesInputs): Promise<NodeState> {
@@ -114,6 +121,7 @@ async function probe(session: SshSession, inputs: AuditRulesInputs): Promise<Nod
         canLoad: auditd === "active" && field("augenrules") !== "",
         file: fileLine === "absent" || fileLine === "" ? undefined : { sha256: hash, owner, group, mode: normalMode(mode) },
         loadedRules: auditd === "active" ? loaded.join("\n") : undefined,
+        immutable: field("enabled") === "2",
     };
 }
 
@@ -179,6 +187,8 @@ async function apply(inputs: AuditRulesInputs): Promise<AuditRulesOutputs> {
         loadStatus = state.auditd === "active"
             ? "written, not loaded: auditd runs but augenrules is not installed; load the rules with auditctl -R or restart auditd"
             : `written, not loaded: auditd is not running on this node (systemctl is-active auditd: ${state.auditd || "no such unit"}); auditd loads ${inputs.path} when it starts`;
+    } else if (state.immutable) {
+        loadStatus = IMMUTABLE_STATUS;
     } else if (inPlace && notLoaded(rendered.watched, state.loadedRules ?? "").length === 0) {
         loaded = true;
         loadStatus = "loaded (auditctl -l lists every watch)";
@@ -190,7 +200,7 @@ async function apply(inputs: AuditRulesInputs): Promise<AuditRulesOutputs> {
         const loadedRules = text.split("\n").filter((l) => l.startsWith("loaded ")).map((l) => l.slice("loaded ".length)).join("\n");
         if (/immutable/i.test(message)) {
             // -e 2: the kernel refuses rule changes until reboot; the file is right for the next boot
-            loadStatus = "written, not loaded: the loaded audit rules are immutable (-e 2) until the next boot, which loads this file";
+            loadStatus = IMMUTABLE_STATUS;
         } else {
             const missing = notLoaded(rendered.watched, loadedRules);
             if (rc !== "0" || /error/i.test(message) || missing.length > 0) {
@@ -250,8 +260,9 @@ export async function read(id: string, props: AuditRulesOutputs): Promise<ReadRe
             drift.push(`${props.path} is ${owner} ${state.file.mode}, not ${props.owner}:${props.group} ${normalMode(props.mode)}`);
         }
     }
-    if (state.canLoad) {
+    if (state.canLoad && !state.immutable) {
         // also when auditd was installed or started after our write: the rules must be loaded now
+        // (not while the loaded rules are immutable: no up could change that before a reboot)
         const missing = notLoaded(rendered.watched, state.loadedRules ?? "");
         if (missing.length > 0) {
             drift.push(`auditd runs and has no loaded watch for ${missing.join(", ")}`);

@@ -222,7 +222,7 @@ export async function remove(props: DockerDaemonConfigOutputs): Promise<void> {
     }
     restartGate.setLimit(props.maxParallelRestarts ?? 1);
     const before = await probe(session);
-    const plan = planDaemonRestore(await readOriginal(session), before.daemon ?? {});
+    const plan = planDaemonRestore(await readOriginal(session), before.daemon ?? {}, before.lastApplied === undefined ? undefined : Object.keys(before.lastApplied));
     if (plan.kind === "refuse") {
         throw new NodeError(session.nodeName, plan.reason);
     }

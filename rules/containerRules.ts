@@ -404,7 +404,9 @@ export const containerImagePinned: ContainerRule = {
             return fail(`${named(container)} runs ${JSON.stringify(container.image)} by tag: pin it by digest (@sha256:…)`);
         }
         if (ref.registry === undefined) {
-            return pass; // a local image ID: content-addressed, and no registry is involved
+            // content-addressed, but from nowhere anyone can check (`image: remoteImage.imageId`
+            // would hide a RemoteImage pulled by tag from any registry)
+            return fail(`${named(container)} runs the image ID ${container.image}, whose registry is not known: reference it as registry/repository@sha256:…`);
         }
         const allowed = options?.allowedRegistries ?? DEFAULT_ALLOWED_REGISTRIES;
         return allowed.some((r) => r.toLowerCase() === ref.registry!.toLowerCase())

@@ -1,7 +1,8 @@
 // An image reference as Docker resolves it ("nvcr.io/nvidia/cuda:12.4@sha256:…", "ubuntu",
 // "gnh-registry:5000/gnh/sleep@sha256:…", "sha256:<image id>"): which registry it is pulled
 // from and whether it is pinned by content. Docker's rule for the registry: the first path
-// component is a registry host when it has a "." or a ":" or is "localhost"; otherwise Docker Hub.
+// component is a registry host when it has a "." or a ":", is "localhost" or has capitals;
+// otherwise Docker Hub.
 
 export const DOCKER_HUB = "docker.io";
 
@@ -32,7 +33,8 @@ export function parseImageReference(reference: string): ImageReference {
     }
     const slash = name.indexOf("/");
     const first = slash >= 0 ? name.slice(0, slash) : "";
-    const explicitRegistry = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+    // Docker's own rule also counts a first component with capitals as a host (repositories are lower case)
+    const explicitRegistry = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase());
     return {
         registry: explicitRegistry ? first : DOCKER_HUB,
         repository: explicitRegistry ? name.slice(slash + 1) : name,

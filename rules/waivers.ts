@@ -65,6 +65,11 @@ export function parseWaivers(raw: unknown, canonicalRule: (id: string) => string
                 wrong.push(`"${field}" is missing`);
             }
         }
+        const resource = text(e.resource);
+        if (resource !== undefined && /^(urn:)?[*?:]*$/.test(resource)) {
+            // a waiver is for named resources; one that matches everything disables the rule unseen
+            wrong.push(`"resource" ${JSON.stringify(resource)} matches every resource: name the resource (its URN, or its name), or set the rule to advisory on purpose`);
+        }
         const expires = text(e.expires);
         if (expires === undefined) {
             wrong.push('"expires" is missing');

@@ -103,8 +103,8 @@ describe(`daemon.json across ups, audit rules and file modes (${node})`, () => {
         expect(finding(findings, "GNH-RUNTIME-FILE-PERMISSIONS")?.status).toBe("pass");
     });
 
-    it("finds a loosened or cut rules file and a loosened /etc/default/docker; up --refresh repairs them by bits", () => {
-        onNodeOk(node, `chmod 666 ${AUDIT_RULES_PATH} && sed -i '\\|^-w /usr/sbin/runc |d' ${AUDIT_RULES_PATH} && chmod 646 /etc/default/docker`);
+    it("finds a loosened or cut rules file, a loosened /etc/default/docker and a setgid /etc/docker; up --refresh repairs them by bits", () => {
+        onNodeOk(node, `chmod 666 ${AUDIT_RULES_PATH} && sed -i '\\|^-w /usr/sbin/runc |d' ${AUDIT_RULES_PATH} && chmod 646 /etc/default/docker && chmod 2755 /etc/docker`);
         const findings = auditFindings();
         expect(finding(findings, "GNH-AUDIT-RUNC")).toMatchObject({ status: "fail", message: expect.stringContaining("/usr/sbin/runc") });
         const modes = finding(findings, "GNH-RUNTIME-FILE-PERMISSIONS");
@@ -121,7 +121,8 @@ describe(`daemon.json across ups, audit rules and file modes (${node})`, () => {
 
         const repair = pulumi("up", "--refresh", "--yes", "--skip-preview");
         expect(repair.status, repair.stdout + repair.stderr).toBe(0);
-        expect(onNodeOk(node, `stat -c '%a' ${AUDIT_RULES_PATH} /etc/default/docker`).trim().split("\n")).toEqual(["640", "644"]);
+        // a 3-digit chmod would keep the directory's setgid bit (GNU chmod): it must be gone
+        expect(onNodeOk(node, `stat -c '%a' ${AUDIT_RULES_PATH} /etc/default/docker /etc/docker`).trim().split("\n")).toEqual(["640", "644", "755"]);
         expect(watchedPaths()).toContain("/usr/sbin/runc");
         const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
         expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);

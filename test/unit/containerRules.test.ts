@@ -109,6 +109,7 @@ const cases: Record<string, ParityCase> = {
     "image by tag": { inputs: { image: "nvcr.io/nvidia/cuda:12.4.1-base" }, inspect: withImage("nvcr.io/nvidia/cuda:12.4.1-base"), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
     "image with no tag (latest)": { inputs: { image: "ubuntu" }, inspect: withImage("ubuntu"), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
     "pinned, from Docker Hub": { inputs: { image: `pytorch/pytorch@${DIGEST}` }, inspect: withImage(`pytorch/pytorch@${DIGEST}`), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
+    "an image ID (the registry is unknown)": { inputs: { image: DIGEST }, inspect: withImage(DIGEST), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
     "pinned, from a look-alike registry": { inputs: { image: `nvcr.io.example.com/nvidia/cuda@${DIGEST}` }, inspect: withImage(`nvcr.io.example.com/nvidia/cuda@${DIGEST}`), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
     "port on every interface (provider default ip)": { inputs: { ports: [{ internal: 8888, external: 8888 }] }, inspect: withHost({ PortBindings: { "8888/tcp": [{ HostIp: "", HostPort: "8888" }] } }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
     "port on ::": { inputs: { ports: [{ internal: 8888, external: 8888, ip: "::" }] }, inspect: withHost({ PortBindings: { "8888/tcp": [{ HostIp: "::", HostPort: "8888" }] } }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
@@ -126,7 +127,6 @@ const goodCases: Record<string, ParityCase> = {
     "ro bind of /etc/ssl": { inputs: { mounts: [{ type: "bind", source: "/etc/ssl/certs", target: "/etc/ssl/certs", readOnly: true }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/etc/ssl/certs", Destination: "/etc/ssl/certs", RW: false }] }), fails: [] },
     "restart no": { inputs: { restart: "no" }, inspect: withHost({ RestartPolicy: { Name: "no", MaximumRetryCount: 0 } }), fails: [] },
     "tag and digest (Docker ignores the tag)": { inputs: { image: `nvcr.io/nvidia/cuda:12.4.1-base@${DIGEST}` }, inspect: withImage(`nvcr.io/nvidia/cuda:12.4.1-base@${DIGEST}`), fails: [] },
-    "a local image ID": { inputs: { image: DIGEST }, inspect: withImage(DIGEST), fails: [] },
     "no published port": { inputs: { ports: [] }, inspect: withHost({ PortBindings: {} }), fails: [] },
     "port on 127.0.0.1": { inputs: { ports: [{ internal: 80, external: 8080, ip: "127.0.0.1" }] }, inspect: withHost({ PortBindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }] } }), fails: [] },
 };
@@ -263,6 +263,7 @@ describe("image references", () => {
         ["pytorch/pytorch:latest", { registry: "docker.io", repository: "pytorch/pytorch", tag: "latest" }],
         ["gnh-registry:5000/gnh/sleep@sha256:" + "0".repeat(64), { registry: "gnh-registry:5000", repository: "gnh/sleep", digest: "sha256:" + "0".repeat(64) }],
         ["localhost/app:1", { registry: "localhost", repository: "app", tag: "1" }],
+        ["MyHost/app@sha256:" + "2".repeat(64), { registry: "MyHost", repository: "app", digest: "sha256:" + "2".repeat(64) }],
         ["sha256:" + "1".repeat(64), { digest: "sha256:" + "1".repeat(64) }],
     ])("%s", (reference, expected) => {
         expect(parseImageReference(reference)).toEqual(expected);

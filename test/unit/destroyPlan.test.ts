@@ -22,6 +22,18 @@ describe("planDaemonRestore", () => {
         });
     });
 
+    it("refuses when keys it never managed changed since the first hardening, naming them", () => {
+        const text = '{"log-opts": {"max-size": "50m"}, "data-root": "/srv/docker"}\n';
+        const managed = Object.keys(hardened);
+        const current = { ...hardened, "data-root": "/srv/docker", "log-opts": { "max-size": "50m" } };
+        expect(planDaemonRestore({ kind: "file", text }, current, managed)).toMatchObject({ kind: "restore", final: "file" });
+        const edited = { ...current, "data-root": "/data/docker", "registry-mirrors": ["https://mirror.internal"] };
+        expect(planDaemonRestore({ kind: "file", text }, edited, managed)).toEqual({
+            kind: "refuse",
+            reason: "daemon.json was changed since the first hardening in keys this tool does not manage (data-root, registry-mirrors); restoring the file from before would undo that, so nothing was changed. Destroy with onDestroy: keep, or restore those keys by hand",
+        });
+    });
+
     it("removes daemon.json when there was none, validating the empty configuration", () => {
         const plan = planDaemonRestore({ kind: "absent" }, hardened);
         expect(plan).toMatchObject({ kind: "restore", final: "absent", original: {}, originalText: "{}", bridge: { "live-restore": true }, restart: true });

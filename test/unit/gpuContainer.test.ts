@@ -194,7 +194,7 @@ describe("HardenedGpuContainer: unsafe arguments fail at construction", () => {
 
     it("accepts a tag only when allowTag is set", () => {
         expect(gpuContainerSpec("ok", { ...happy, image: "registry.lab/x:1", allowTag: true }).image).toBe("registry.lab/x:1");
-        expect(gpuContainerSpec("ok", { ...happy, image: digest }).image).toBe(digest);
+        expect(() => gpuContainerSpec("ok", { ...happy, image: digest })).toThrow(`"image" "${digest}" is an image ID, whose registry is not known`);
     });
 
     it("refuses a known_hosts file without the node's key, and a second definition of the node", () => {

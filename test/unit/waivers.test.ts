@@ -36,6 +36,14 @@ describe("parseWaivers", () => {
         expect(parseWaivers({ rule: "x" }, canonical).problems).toEqual(["waivers must be a list"]);
     });
 
+    it("refuses a resource pattern that matches every resource", () => {
+        for (const resource of ["*", "urn:*", "**", "?*"]) {
+            expect(parseWaivers([{ ...good, resource }], canonical).problems).toEqual([
+                `waiver 1 (GNH-DAEMON-ICC on ${resource}): "resource" ${JSON.stringify(resource)} matches every resource: name the resource (its URN, or its name), or set the rule to advisory on purpose`,
+            ]);
+        }
+    });
+
     it("resolves a rule alias to the rule's id", () => {
         const parsed = parseWaivers([{ ...good, rule: "GNH-DAEMON-ICC" }], (id) => (id === "OLD-ICC" || id === "GNH-DAEMON-ICC" ? "GNH-DAEMON-ICC" : undefined));
         expect(parsed.waivers[0].rule).toBe("GNH-DAEMON-ICC");

@@ -26,6 +26,12 @@ if (!["index.js", "audit/cli.js", "provider/main.js"].every((entry) => fs.exists
     process.stderr.write(`setup: precompiling the program, the audit CLI and the provider failed; they run through ts-node instead\n${result.stdout}${result.stderr}`);
     process.exit(0);
 }
+if (fingerprint() !== want) {
+    // a source changed while it compiled: this build would be filed under the wrong sources
+    fs.rmSync(scratch, { recursive: true, force: true });
+    process.stderr.write("setup: sources changed while precompiling; they run through ts-node until the next set-up\n");
+    process.exit(0);
+}
 try {
     fs.renameSync(scratch, path.join(DIST, want));
 } catch {
