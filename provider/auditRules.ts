@@ -203,7 +203,11 @@ async function apply(inputs: AuditRulesInputs): Promise<AuditRulesOutputs> {
             loadStatus = IMMUTABLE_STATUS;
         } else {
             const missing = notLoaded(rendered.watched, loadedRules);
-            if (rc !== "0" || /error/i.test(message) || missing.length > 0) {
+            // "Rule exists": another rules.d file already watches a path the same way; harmless
+            // when every watch of ours is loaded
+            const otherErrors = message.split("\n").filter((line) => /error/i.test(line) && !/rule exists/i.test(line));
+            const duplicatesOnly = rc !== "0" && otherErrors.length === 0 && /rule exists/i.test(message);
+            if ((rc !== "0" && !duplicatesOnly) || otherErrors.length > 0 || missing.length > 0) {
                 if (!inPlace) {
                     await session.run(RESTORE_SCRIPT, [inputs.path]);
                 }

@@ -137,9 +137,11 @@ describe(`daemon.json across ups, audit rules and file modes (${node})`, () => {
             '[ "$1" = --load ] || exit 1',
             "if [ -e /run/gnh-fake-augenrules-fails ]; then echo 'Error sending add rule data request (Invalid argument)' >&2; exit 1; fi",
             "cat /etc/audit/rules.d/*.rules > /run/gnh-fake-audit.rules",
+            "if [ -e /run/gnh-fake-augenrules-duplicate ]; then echo 'Error sending add rule data request (Rule exists)' >&2; exit 1; fi",
             "EOF",
             "cat > /usr/sbin/auditctl <<'EOF'",
             "#!/bin/sh",
+            'if [ "$1" = -s ]; then [ -e /run/gnh-fake-immutable ] && echo "enabled 2" || echo "enabled 1"; exit 0; fi',
             '[ "$1" = -l ] || exit 1',
             "if [ -s /run/gnh-fake-audit.rules ]; then grep '^-' /run/gnh-fake-audit.rules; else echo 'No rules'; fi",
             "EOF",
@@ -165,6 +167,20 @@ describe(`daemon.json across ups, audit rules and file modes (${node})`, () => {
         const repaired = pulumi("up", "--refresh", "--yes", "--skip-preview");
         expect(repaired.status, repaired.stdout + repaired.stderr).toBe(0);
         expect(onNodeOk(node, `stat -c '%a' ${AUDIT_RULES_PATH}`).trim()).toBe("640");
+
+        // another rules.d file already watching a path the same way: "Rule exists" is harmless
+        // when every watch of ours is loaded
+        onNodeOk(node, `touch /run/gnh-fake-augenrules-duplicate && chmod 600 ${AUDIT_RULES_PATH}`);
+        const duplicate = pulumi("up", "--refresh", "--yes", "--skip-preview");
+        expect(duplicate.status, duplicate.stdout + duplicate.stderr).toBe(0);
+        expect(onNodeOk(node, `stat -c '%a' ${AUDIT_RULES_PATH}`).trim()).toBe("640");
+        onNodeOk(node, "rm -f /run/gnh-fake-augenrules-duplicate");
+
+        // rules locked until reboot (-e 2, as CIS asks): unloaded watches are not drift that up could fix
+        onNodeOk(node, "touch /run/gnh-fake-immutable && : > /run/gnh-fake-audit.rules");
+        const locked = pulumi("preview", "--refresh", "--expect-no-changes");
+        expect(locked.status, locked.stdout + locked.stderr).toBe(0);
+        onNodeOk(node, "rm -f /run/gnh-fake-immutable");
         onNodeOk(node, "systemctl stop auditd && rm -f /etc/systemd/system/auditd.service /usr/sbin/augenrules /usr/sbin/auditctl && systemctl daemon-reload");
     });
 
