@@ -15,6 +15,17 @@ export const DEFAULT_ON_DESTROY: OnDestroy = "keep";
 
 export const isOnDestroy = (value: unknown): value is OnDestroy => (ON_DESTROY_VALUES as readonly unknown[]).includes(value);
 
+/**
+ * Whether the node's files now belong to another resource: the owner record names the node as
+ * the fleet calls it, and a node renamed in the fleet file is replaced (the new resource writes
+ * first, the old one is deleted last), so the old one's destroy must leave the node alone.
+ * An empty record (written by a version without one) belongs to whoever destroys.
+ */
+export function ownedByAnother(ownerRecord: string, nodeName: string): boolean {
+    const owner = ownerRecord.trim();
+    return owner !== "" && owner !== nodeName;
+}
+
 /** What the node holds about daemon.json from before our first write. */
 export type OriginalRecord =
     | { readonly kind: "file"; readonly text: string }

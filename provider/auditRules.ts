@@ -9,8 +9,10 @@ import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Update
 import { AUDIT_PATHS_FUNCTION, auditPathSpec, AuditTarget, parseAuditPaths } from "../lib/auditPaths";
 import { parseAuditRules, renderAuditRules } from "../lib/auditRulesFile";
 import { deepEqual } from "../lib/daemonMerge";
+import { ownedByAnother } from "../lib/destroyPlan";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { watchCovers } from "../rules/auditRules";
+import { readOwner } from "./ownerRecord";
 import { NodeError, sessionFor, SshSession } from "./ssh";
 
 export interface AuditRulesInputs {
@@ -286,6 +288,9 @@ export async function remove(props: AuditRulesOutputs): Promise<void> {
         return;
     }
     const session = sessionFor(props.connection);
+    if (ownedByAnother(await readOwner(session), props.connection.name)) {
+        return; // renamed in the fleet: the node's new resource wrote this file
+    }
     await session.check(`removing ${props.path}`,
         'rm -f "$1" "$1.gnh-bak" "$1.gnh-absent"; if systemctl is-active --quiet auditd 2>/dev/null && command -v augenrules >/dev/null 2>&1; then augenrules --load >/dev/null 2>&1 || true; fi',
         [props.path]);

@@ -7,10 +7,11 @@ import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual, managedPaths, mergeDaemonConfig } from "../lib/daemonMerge";
 import { changedKeys, dockerMajorMinor, needsRestart, withoutConfigFile } from "../lib/daemonReload";
-import { DaemonRestorePlan, DEFAULT_ON_DESTROY, isOnDestroy, ON_DESTROY_VALUES, OnDestroy, OriginalRecord, planDaemonRestore } from "../lib/destroyPlan";
+import { DaemonRestorePlan, DEFAULT_ON_DESTROY, isOnDestroy, ON_DESTROY_VALUES, OnDestroy, OriginalRecord, ownedByAnother, planDaemonRestore } from "../lib/destroyPlan";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { restartGate } from "./restartGate";
+import { readOwner, WRITE_OWNER } from "./ownerRecord";
 import { NodeError, sessionFor, SshSession } from "./ssh";
 
 
@@ -40,6 +41,7 @@ const DAEMON_JSON = "/etc/docker/daemon.json";
 // rollback backup (daemon.json.bak) is replaced by every write, so it cannot serve.
 const ORIGINAL = `${STATE_DIR}/daemon.original.json`;
 const ORIGINAL_ABSENT = `${STATE_DIR}/daemon.original.absent`;
+
 /** What a failed apply was doing, in its error message. */
 const APPLYING = "applying daemon.json";
 
@@ -216,6 +218,9 @@ function observed(settings: DaemonJson, current: DaemonJson): DaemonJson {
  */
 export async function remove(props: DockerDaemonConfigOutputs): Promise<void> {
     const session = sessionFor(props.connection);
+    if (ownedByAnother(await readOwner(session), props.connection.name)) {
+        return; // renamed in the fleet: the node's new resource already applied, and keeps it
+    }
     if ((props.onDestroy ?? DEFAULT_ON_DESTROY) === "keep") {
         await session.check("removing the last-applied record", `rm -f ${STATE_DIR}/daemon.last-applied.json`);
         return;
@@ -322,8 +327,9 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
         await writeSafely(session, candidate, current, before, notes);
     }
     await session.check("recording what was applied",
-        `set -eu; umask 077; mkdir -p ${STATE_DIR}; cat > ${STATE_DIR}/daemon.last-applied.json.tmp; mv -f ${STATE_DIR}/daemon.last-applied.json.tmp ${STATE_DIR}/daemon.last-applied.json`,
-        [], { stdin: render(merge.applied) });
+        `set -eu; umask 077; mkdir -p ${STATE_DIR}; cat > ${STATE_DIR}/daemon.last-applied.json.tmp; mv -f ${STATE_DIR}/daemon.last-applied.json.tmp ${STATE_DIR}/daemon.last-applied.json
+${WRITE_OWNER}`,
+        [inputs.connection.name], { stdin: render(merge.applied) });
     return {
         connection: inputs.connection,
         settings: inputs.settings,
@@ -433,11 +439,13 @@ async function writeFile(session: SshSession, config: DaemonJson, backup: boolea
 }
 
 // Restarts are logged on the node ("<start ns> <end ns>" in restarts.log) so that rollouts can be audited.
+// A deliberate restart first clears systemd's start rate limit (a few restarts a minute, meant for
+// crash loops), so that a run after recent restarts is not refused.
 const RESTART_LOG = `${STATE_DIR}/restarts.log`;
 
 async function signal(session: SshSession, how: "reload" | "restart", settled: (info: DockerInfo) => boolean = () => true): Promise<DockerInfo> {
     const command = how === "restart"
-        ? `mkdir -p ${STATE_DIR}; printf '%s ' "$(date +%s%N)" >> ${RESTART_LOG}; systemctl restart docker.service 2>&1; rc=$?; printf '%s\\n' "$(date +%s%N)" >> ${RESTART_LOG}; [ $rc -eq 0 ] || exit $rc`
+        ? `mkdir -p ${STATE_DIR}; printf '%s ' "$(date +%s%N)" >> ${RESTART_LOG}; systemctl reset-failed docker.service docker.socket 2>/dev/null; systemctl restart docker.service 2>&1; rc=$?; printf '%s\\n' "$(date +%s%N)" >> ${RESTART_LOG}; [ $rc -eq 0 ] || exit $rc`
         : "systemctl reload docker.service 2>&1 || exit $?";
     const result = await session.run(`${command}\n${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
     if (result.code !== 0) {

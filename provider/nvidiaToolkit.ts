@@ -8,6 +8,8 @@ import { deepEqual } from "../lib/daemonMerge";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, RuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { NodeError, sessionFor, SshSession } from "./ssh";
+import { ownedByAnother } from "../lib/destroyPlan";
+import { readOwner } from "./ownerRecord";
 
 export interface ToolkitRepository {
     /** The apt repository, e.g. https://nvidia.github.io/libnvidia-container/stable/deb/amd64 */
@@ -222,5 +224,8 @@ export async function read(id: string, props: NvidiaToolkitOutputs): Promise<Rea
 /** Destroy releases the holds and leaves the packages: removing a runtime under running GPU jobs is not ours to do. */
 export async function remove(props: NvidiaToolkitOutputs): Promise<void> {
     const session = sessionFor(props.connection);
+    if (ownedByAnother(await readOwner(session), props.connection.name)) {
+        return; // renamed in the fleet: the node's new resource holds the packages now
+    }
     await session.check("releasing the package holds", 'apt-mark unhold "$@" >/dev/null', [...TOOLKIT_PACKAGES]);
 }

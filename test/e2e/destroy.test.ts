@@ -19,11 +19,14 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-destroy-"));
 const SEED = '{"log-opts": {"max-size": "50m", "max-file": "3"}, "debug": false}\n';
 const BREAK = "/etc/systemd/system/docker.service.d/gnh-test-break.conf";
 
-function writeFleet(onDestroy: "keep" | "restore" | undefined): string {
-    const file = writeLabFleet(path.join(workDir, `fleet-${onDestroy ?? "default"}.yaml`), { nodes: [node] });
+function writeFleet(onDestroy: "keep" | "restore" | undefined, rename?: string): string {
+    const file = writeLabFleet(path.join(workDir, `fleet-${onDestroy ?? "default"}${rename ? "-renamed" : ""}.yaml`), { nodes: [node] });
     const fleet = parse(fs.readFileSync(file, "utf8"));
     if (onDestroy !== undefined) {
         fleet.defaults = { ...fleet.defaults, onDestroy };
+    }
+    if (rename !== undefined) {
+        fleet.nodes[0].name = rename;
     }
     fs.writeFileSync(file, stringify(fleet));
     return file;
@@ -131,5 +134,27 @@ describe(`pulumi destroy (${node})`, () => {
         expect(dockerActive()).toBe(true);
         expect(exists("/etc/docker/seccomp.json")).toBe(false);
         expect(exists("/etc/docker/.gnh")).toBe(false);
+    });
+
+    it("renaming the node in the fleet file (a replacement) leaves the node hardened, even with onDestroy: restore", () => {
+        const up = pulumi("up", "--yes", "--skip-preview");
+        expect(up.status, up.stdout + up.stderr).toBe(0);
+        expect(onNodeOk(node, "cat /etc/docker/.gnh/owner").trim()).toBe(node);
+        const hardenedNow = sha("/etc/docker/daemon.json");
+
+        // same host, new name: the new resources are created first, the old ones deleted last
+        pulumi("config", "set", "fleetFile", writeFleet("restore", `${node}-renamed`));
+        const renamed = pulumi("up", "--yes", "--skip-preview");
+        expect(renamed.status, renamed.stdout + renamed.stderr).toBe(0);
+        expect(renamed.stdout).toMatch(/deleted/);
+        expect(onNodeOk(node, "cat /etc/docker/.gnh/owner").trim()).toBe(`${node}-renamed`);
+        expect(sha("/etc/docker/daemon.json")).toBe(hardenedNow);
+        expect(exists("/etc/docker/.gnh/daemon.last-applied.json")).toBe(true);
+        expect(exists("/etc/docker/seccomp.json")).toBe(true);
+        expect(exists("/etc/audit/rules.d/gnh-docker.rules")).toBe(true);
+        expect(holds()).not.toBe("");
+        expect(dockerActive()).toBe(true);
+        const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
+        expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
     });
 });
