@@ -101,6 +101,26 @@ function checkLine(words: readonly string[], watches: AuditWatch[]): string | un
     return `unknown option ${first}`;
 }
 
+/**
+ * Walks the "-X VALUE" pairs after a rule's first two words: `onPair` returns a problem or
+ * undefined; the first problem (or a missing value) ends the walk.
+ */
+function eachOption(words: readonly string[], onPair: (option: string, value: string) => string | undefined): string | undefined {
+    for (let i = 2; i < words.length; i += 2) {
+        const [option, value] = [words[i], words[i + 1]];
+        if (value === undefined) {
+            return `${option} needs a value`;
+        }
+        const problem = onPair(option, value);
+        if (problem !== undefined) {
+            return problem;
+        }
+    }
+    return undefined;
+}
+
+const keyProblem = (value: string) => (KEY.test(value) ? undefined : `-k ${value} is not a key (1-256 characters, no spaces)`);
+
 function checkWatch(words: readonly string[], watches: AuditWatch[]): string | undefined {
     const path = words[1];
     if (path === undefined || !path.startsWith("/")) {
@@ -108,27 +128,21 @@ function checkWatch(words: readonly string[], watches: AuditWatch[]): string | u
     }
     let perms = "rwxa";
     let key: string | undefined;
-    for (let i = 2; i < words.length; i += 2) {
-        const [option, value] = [words[i], words[i + 1]];
-        if (value === undefined) {
-            return `${option} needs a value`;
-        }
+    const problem = eachOption(words, (option, value) => {
         if (option === "-p") {
-            if (!PERMS.test(value)) {
-                return `-p ${value} is not a permission filter of r, w, x, a`;
-            }
             perms = value;
-        } else if (option === "-k") {
-            if (!KEY.test(value)) {
-                return `-k ${value} is not a key (1-256 characters, no spaces)`;
-            }
-            key = value;
-        } else {
-            return `${option} is not an option of a file watch`;
+            return PERMS.test(value) ? undefined : `-p ${value} is not a permission filter of r, w, x, a`;
         }
+        if (option === "-k") {
+            key = value;
+            return keyProblem(value);
+        }
+        return `${option} is not an option of a file watch`;
+    });
+    if (problem === undefined) {
+        watches.push({ path, perms, key });
     }
-    watches.push({ path, perms, key });
-    return undefined;
+    return problem;
 }
 
 function checkSyscallRule(words: readonly string[], watches: AuditWatch[]): string | undefined {
@@ -139,11 +153,7 @@ function checkSyscallRule(words: readonly string[], watches: AuditWatch[]): stri
     let path: string | undefined;
     let perms = "rwxa";
     let key: string | undefined;
-    for (let i = 2; i < words.length; i += 2) {
-        const [option, value] = [words[i], words[i + 1]];
-        if (value === undefined) {
-            return `${option} needs a value`;
-        }
+    const problem = eachOption(words, (option, value) => {
         if (option === "-F") {
             const field = /^([a-z_0-9]+)(=|!=|<=|>=|<|>|&=|&)(.+)$/.exec(value);
             if (!field) {
@@ -153,21 +163,21 @@ function checkSyscallRule(words: readonly string[], watches: AuditWatch[]): stri
             if ((name === "path" || name === "dir") && fieldValue.startsWith("/")) {
                 path = fieldValue;
             } else if (name === "perm") {
-                if (!PERMS.test(fieldValue)) {
-                    return `-F perm=${fieldValue} is not a permission filter of r, w, x, a`;
-                }
                 perms = fieldValue;
+                return PERMS.test(fieldValue) ? undefined : `-F perm=${fieldValue} is not a permission filter of r, w, x, a`;
             } else if (name === "key") {
                 key = fieldValue;
             }
-        } else if (option === "-k") {
-            if (!KEY.test(value)) {
-                return `-k ${value} is not a key (1-256 characters, no spaces)`;
-            }
-            key = value;
-        } else if (option !== "-S" && option !== "-C") {
-            return `${option} is not an option of a syscall rule`;
+            return undefined;
         }
+        if (option === "-k") {
+            key = value;
+            return keyProblem(value);
+        }
+        return option === "-S" || option === "-C" ? undefined : `${option} is not an option of a syscall rule`;
+    });
+    if (problem !== undefined) {
+        return problem;
     }
     if (path !== undefined && words[0] === "-a") {
         watches.push({ path, perms, key });
