@@ -10,7 +10,7 @@ import Ajv from "ajv";
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, initNodeStack, onNodeOk, requireLab, resetNode, SLEEP_IMAGE_SCRIPT } from "../support/lab";
+import { fleetCli, fleetFile, hardenFreshNode, onNodeOk, resetNode, SLEEP_IMAGE_SCRIPT } from "../support/lab";
 
 const node = "gnh-node-2";
 const stack = uniqueStackName("audit-e2e");
@@ -45,11 +45,7 @@ const failures = (report: JsonReport, name = node) =>
     (report.nodes.find((n) => n.node === name)?.findings ?? []).filter((f) => f.status === "fail").map((f) => `${f.ruleId} ${f.target}`);
 
 beforeAll(() => {
-    requireLab();
-    resetNode(node);
-    expect(initNodeStack(pulumi, node)).toBe(true);
-    const up = pulumi("up", "--yes", "--skip-preview");
-    expect(up.status, up.stdout + up.stderr).toBe(0);
+    hardenFreshNode(pulumi, node);
     onNodeOk(node, SLEEP_IMAGE_SCRIPT);
 });
 

@@ -17,7 +17,7 @@ import { parseFleet } from "../../lib/fleet";
 import { shellQuote } from "../../lib/shellQuote";
 import { writeKnownHosts } from "../../components/gpuContainer";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile, initNodeStack, onNode, onNodeOk, requireLab, resetNode } from "../support/lab";
+import { fleetCli, fleetFile, hardenFreshNode, onNode, onNodeOk, resetNode } from "../support/lab";
 import { pushSampleImage } from "../support/registry";
 
 const node = "gnh-node-2";
@@ -37,7 +37,6 @@ let settings: GpuContainerSettings;
 const inspect = (name: string) => JSON.parse(onNodeOk(node, `docker inspect ${shellQuote(name)}`))[0];
 const run = (spec: ReturnType<typeof gpuContainerSpec>) => onNode(node, `docker run ${dockerRunArgs(spec).map(shellQuote).join(" ")}`);
 const cliLog = () => onNodeOk(node, `cat ${CLI_LOG} 2>/dev/null || true`).trim().split("\n").filter(Boolean);
-/** The value of --device= in one logged nvidia-container-cli call. */
 /**
  * The GPU ids a hook call asked nvidia-container-cli for, sorted: the hook lists them in the order
  * Docker hands it the per-GPU mounts, which is not the order they were given in.
@@ -45,11 +44,7 @@ const cliLog = () => onNodeOk(node, `cat ${CLI_LOG} 2>/dev/null || true`).trim()
 const requestedDevices = (line: string) => /(?:^| )--device=(\S+)/.exec(line)?.[1]?.split(",").sort().join(",");
 
 beforeAll(() => {
-    requireLab();
-    resetNode(node);
-    expect(initNodeStack(pulumi, node)).toBe(true);
-    const up = pulumi("up", "--yes", "--skip-preview");
-    expect(up.status, up.stdout + up.stderr).toBe(0);
+    hardenFreshNode(pulumi, node);
     imageRef = pushSampleImage(imageSource);
     // What docker.RemoteImage does before the container exists: pull the pinned reference.
     const pulled = onNode(node, `docker pull ${shellQuote(imageRef)}`);

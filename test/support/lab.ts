@@ -3,6 +3,7 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { expect } from "vitest";
 import { parse, stringify } from "yaml";
 import { projectRoot } from "./engine";
 
@@ -58,6 +59,15 @@ export function initNodeStack(pulumi: Cli, node: string): boolean {
     pulumi("config", "set", "fleetFile", fleetFile);
     pulumi("config", "set", "--path", "nodes[0]", node);
     return created;
+}
+
+/** The lab up, `node` reset to its pristine image, a new stack of the fleet program for it, applied. */
+export function hardenFreshNode(pulumi: Cli, node: string): void {
+    requireLab();
+    resetNode(node);
+    expect(initNodeStack(pulumi, node)).toBe(true);
+    const up = pulumi("up", "--yes", "--skip-preview");
+    expect(up.status, up.stdout + up.stderr).toBe(0);
 }
 
 /**
