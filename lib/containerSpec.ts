@@ -8,7 +8,7 @@
 // then the finished spec is run through every container rule, so a spec that this module returns
 // passes them all (the PIDs limit included: the `docker run` form sets it).
 import { ContainerMountSpec, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
-import { parseImageReference } from "../rules/imageReference";
+import { parseImageReference, registryAllowed } from "../rules/imageReference";
 
 /** Where the toolkit's hook looks for GPUs requested as volume mounts (accept-nvidia-visible-devices-as-volume-mounts). */
 export const GPU_MOUNT_ROOT = "/var/run/nvidia-container-devices";
@@ -148,7 +148,7 @@ function isUnder(path: string, root: string): boolean {
 
 function registryProblems(image: string, allowed: readonly string[]): string[] {
     const registry = parseImageReference(image).registry;
-    if (registry === undefined || allowed.some((r) => r.toLowerCase() === registry.toLowerCase())) {
+    if (registry === undefined || registryAllowed(registry, allowed)) {
         return [];
     }
     return [`"image" ${JSON.stringify(image)} comes from ${registry}, which is not in "allowedRegistries" (${allowed.join(", ")}): add the fleet's own registry there, on purpose`];

@@ -3,7 +3,7 @@
 // `docker:index/container:Container` inputs, the live audit from `docker inspect`
 // (policies/containerPolicies.ts and audit/inspect.ts hold the two normalizers), so one check
 // judges both, and the parity test runs the same fixtures through the two.
-import { parseImageReference } from "./imageReference";
+import { parseImageReference, registryAllowed } from "./imageReference";
 import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
 /** One GPU/device request as Docker stores it (HostConfig.DeviceRequests). */
@@ -409,7 +409,7 @@ export const containerImagePinned: ContainerRule = {
             return fail(`${named(container)} runs the image ID ${container.image}, whose registry is not known: reference it as registry/repository@sha256:…`);
         }
         const allowed = options?.allowedRegistries ?? DEFAULT_ALLOWED_REGISTRIES;
-        return allowed.some((r) => r.toLowerCase() === ref.registry!.toLowerCase())
+        return registryAllowed(ref.registry, allowed)
             ? pass
             : fail(`${named(container)} pulls ${JSON.stringify(container.image)} from ${ref.registry}, which is not an allowed registry (${allowed.join(", ") || "none"})`);
     },

@@ -42,3 +42,8 @@ export function parseImageReference(reference: string): ImageReference {
         ...(digest !== undefined ? { digest } : {}),
     };
 }
+
+/** Registry hosts compare without case, as DNS names do. */
+export function registryAllowed(registry: string, allowed: readonly string[]): boolean {
+    return allowed.some((r) => r.toLowerCase() === registry.toLowerCase());
+}

@@ -9,14 +9,14 @@
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
-const { DIST, ROOT, currentBuild, fingerprint } = require("./sources");
+const { DIST, ROOT, fingerprint } = require("./sources");
 
 const KEEP_BUILDS = 3;
 
-if (currentBuild() !== undefined) {
+const want = fingerprint();
+if (fs.existsSync(path.join(DIST, want))) {
     process.exit(0);
 }
-const want = fingerprint();
 fs.mkdirSync(DIST, { recursive: true });
 const scratch = fs.mkdtempSync(path.join(DIST, `.build-${want.slice(0, 12)}-`));
 const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
