@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNode } from "./components/gpuNode";
 import { parseFleet } from "./lib/fleet";
+import { connectionOfFleetNode } from "./lib/nodeConnection";
 import { findProjectRoot } from "./lib/projectRoot";
 
 const config = new pulumi.Config();
@@ -18,9 +19,7 @@ const toolkitVersion = config.get("toolkitVersion") ?? "1.17.8";
 export const nodes: Record<string, pulumi.Output<{ toolkit: string; daemonSettingsHash: string; seccompSha256: string }>> = {};
 for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
     const privateKey = pulumi.secret(fs.readFileSync(node.privateKeyPath, "utf8"));
-    const connection = privateKey.apply((key) => ({
-        name: node.name, host: node.host, port: node.port, user: node.user, hostKey: node.hostKey, privateKey: key,
-    }));
+    const connection = privateKey.apply((key) => connectionOfFleetNode(fleetFile, node, key));
     const gpuNode = new GpuNode(node.name, {
         connection,
         toolkitVersion,

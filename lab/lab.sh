@@ -5,7 +5,7 @@
 #   bash lab/lab.sh up [--nodes N] [--no-brownfield]
 #   bash lab/lab.sh down [--purge-images]
 #   bash lab/lab.sh status
-#   bash lab/lab.sh reset NODE
+#   bash lab/lab.sh reset NODE [--new-host-key]
 #   bash lab/lab.sh stop NODE
 #   bash lab/lab.sh ssh NODE [CMD...]
 #   bash lab/lab.sh push-sample NODE
@@ -51,6 +51,8 @@ REGISTRY_NAME=gnh-registry
 REGISTRY_HOST="$REGISTRY_NAME:5000"
 REGISTRY_VOLUME=gnh-lab-registry-data
 REGISTRY_IMAGE_REPO=gnh-lab-registry
+# Built by lab/mirror/test-image.sh for test/e2e/mirror.test.ts; removed with the others on a purge.
+MIRROR_TEST_IMAGE_REPO=gnh-mirror-testbase
 REGISTRY_DIR="$LAB_DIR/registry"
 REGISTRY_CA="$REGISTRY_DIR/ca/ca.crt"
 # Where a node's Docker looks for the CA of the registry at HOST:PORT (docs: "Verify repository
@@ -72,9 +74,10 @@ usage() {
   cat <<'EOF'
 usage: lab.sh COMMAND [ARGS]
   up [--nodes N] [--no-brownfield]  create or repair the lab (N: 1..8, default 2 or the last N)
-  down [--purge-images]             remove containers, volumes, network, keys and .lab/
+  down [--purge-images]             remove containers, volumes, network, keys and .lab/ (and every
+                                    image the lab and its tests cached, with --purge-images)
   status                            each node: port, state, ssh reachability
-  reset NODE                        return NODE to the pristine image (same host key)
+  reset NODE [--new-host-key]       return NODE to the pristine image (same host key, or a new one)
   stop NODE                         stop NODE (the next `up` starts it again)
   ssh NODE [CMD...]                 ssh into NODE with the lab key and verified host key
   push-sample NODE                  push the sample image from NODE to the lab registry; prints
@@ -776,6 +779,21 @@ teardown_docker_objects() {
   docker network rm "$NETWORK" >/dev/null 2>&1 || true
 }
 
+# Every image the lab and its tests build on this machine, each cached by its recipe's hash; the
+# built .debs and Go binaries live under .lab/, which down removes anyway. After a purge the next
+# `up` (and the mirror test) start as on a machine that never ran the project.
+PURGED_IMAGE_REPOS=("$IMAGE_REPO" "$REGISTRY_IMAGE_REPO" "$MIRROR_TEST_IMAGE_REPO")
+purge_images() {
+  local repo imgs
+  for repo in "${PURGED_IMAGE_REPOS[@]}"; do
+    imgs=$(docker images -q "$repo" | sort -u)
+    [ -n "$imgs" ] || continue
+    log "removing cached images $repo"
+    # shellcheck disable=SC2086
+    docker rmi -f $imgs >/dev/null || die "could not remove the cached images of $repo"
+  done
+}
+
 cmd_down() {
   local purge=0
   while [ $# -gt 0 ]; do
@@ -790,11 +808,7 @@ cmd_down() {
     teardown_docker_objects
     if [ "$purge" -eq 1 ]; then
       local imgs
-      imgs=$(docker images -q "$IMAGE_REPO" || true; docker images -q "$REGISTRY_IMAGE_REPO" || true)
-      if [ -n "$imgs" ]; then
-        # shellcheck disable=SC2086
-        docker rmi -f $imgs >/dev/null 2>&1 || true
-      fi
+      purge_images
     fi
   else
     log "no Docker engine answers; removing .lab/ only"
@@ -827,9 +841,20 @@ cmd_status() {
   printf '%-18s %-6s %-11s %-8s %s\n' "$REGISTRY_NAME" - registry "$state" "https://$REGISTRY_HOST/"
 }
 
+# reset NODE [--new-host-key]: back to the pristine image; with --new-host-key the node comes
+# back as a re-imaged host does, with a host key of its own that known_hosts, ssh_config and
+# fleet.yaml then pin (a stack that applied the old fleet file still remembers the old key).
 cmd_reset() {
-  [ $# -eq 1 ] || die "usage: reset NODE"
-  local name="$1" t0
+  local name="" rekey=0 t0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --new-host-key) rekey=1 ;;
+      -*) die "reset: unknown argument: $1" ;;
+      *) [ -z "$name" ] || die "usage: reset NODE [--new-host-key]"; name="$1" ;;
+    esac
+    shift
+  done
+  [ -n "$name" ] || die "usage: reset NODE [--new-host-key]"
   require_lab
   lookup_node "$name" || die "no node named '$name' in the lab"
   t0=$(now_ms)
@@ -838,6 +863,13 @@ cmd_reset() {
   IMAGE=$(image_tag)
   docker image inspect "$IMAGE" >/dev/null 2>&1 || die "node image $IMAGE is missing; run up"
   remove_node "$name"
+  if [ "$rekey" -eq 1 ]; then
+    rm -f "$(host_key_file "$name")" "$(host_key_file "$name").pub"
+    ensure_host_key "$name"
+    write_known_hosts
+    write_ssh_config
+    write_fleet
+  fi
   create_node "$name" "$NODE_PORT" "$NODE_VARIANT"
   wait_ssh "$name" "$NODE_PORT"
   wait_node_docker "$name" "$NODE_PORT"

@@ -10,6 +10,21 @@ export interface NodeConnection {
     readonly privateKey: string;
     /** The node's public host key, "ssh-ed25519 AAAA..."; verified on every connection. */
     readonly hostKey: string;
+    /**
+     * The fleet file (absolute path) this connection was read from. A refresh or a delete runs
+     * with the inputs recorded in state, so the provider reads the node's connection from this
+     * file as it is then: the fleet file always wins over a connection remembered in state.
+     */
+    readonly fleetFile?: string;
+}
+
+/** The connection of one fleet-file node: what the program passes and what the provider re-reads. */
+export function connectionOfFleetNode(
+    fleetFile: string,
+    node: { readonly name: string; readonly host: string; readonly port: number; readonly user: string; readonly hostKey: string },
+    privateKey: string,
+): NodeConnection {
+    return { name: node.name, host: node.host, port: node.port, user: node.user, hostKey: node.hostKey, privateKey, fleetFile };
 }
 
 const HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}$/;
@@ -38,6 +53,9 @@ export function connectionProblems(c: Partial<NodeConnection>): string[] {
     }
     if (!c.privateKey || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(c.privateKey)) {
         problems.push(`${node}: "privateKey" is not an OpenSSH or PEM private key`);
+    }
+    if (c.fleetFile !== undefined && !c.fleetFile.startsWith("/")) {
+        problems.push(`${node}: "fleetFile" ${JSON.stringify(c.fleetFile)} is not an absolute path`);
     }
     return problems;
 }

@@ -10,6 +10,8 @@ import * as daemon from "./dockerDaemonConfig";
 import * as fileModes from "./fileModes";
 import * as file from "./managedFile";
 import * as toolkit from "./nvidiaToolkit";
+import { NodeConnection } from "../lib/nodeConnection";
+import { currentConnection } from "./currentConnection";
 import { unwrapSecrets, withSecretEffective, withSecretKey } from "./secrets";
 
 export const PROVIDER_VERSION = "0.1.0";
@@ -36,6 +38,12 @@ const handlers: Record<string, ResourceHandler> = {
 /** Secrets in a resource's outputs: the private key always, and what a resource says it holds. */
 const protect = <T extends object>(outs: T): T => withSecretEffective(withSecretKey(outs as { connection?: { privateKey?: string } }) as T & { effective?: unknown });
 
+/** Refresh and delete get the inputs recorded in state; the node is reached as its fleet file says now. */
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any */
+function withCurrentConnection(props: any): any {
+    return props?.connection === undefined ? props : { ...props, connection: currentConnection(props.connection as NodeConnection) };
+}
+
 /** "urn:pulumi:stack::project::parent$gnh:host:DockerDaemonConfig::name" -> the resource's own type. */
 function handlerFor(urn: string): ResourceHandler {
     const type = (urn.split("::")[2] ?? "").split("$").pop() ?? "";
@@ -59,14 +67,14 @@ const provider: Provider = {
         return { id: result.id, outs: protect(result.outs) };
     },
     async read(id, urn, props) {
-        const result = await handlerFor(urn).read(id, unwrapSecrets(props));
+        const result = await handlerFor(urn).read(id, withCurrentConnection(unwrapSecrets(props)));
         return { id: result.id, props: protect(result.props), inputs: result.inputs && withSecretKey(result.inputs) };
     },
     async update(_id, urn, _olds, news) {
         return { outs: protect((await handlerFor(urn).update(unwrapSecrets(news))).outs) };
     },
     async delete(_id, urn, props) {
-        await handlerFor(urn).remove(unwrapSecrets(props));
+        await handlerFor(urn).remove(withCurrentConnection(unwrapSecrets(props)));
     },
 };
 

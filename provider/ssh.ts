@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { remoteCommand } from "../lib/shellQuote";
 import { knownHostsLine, NodeConnection } from "../lib/nodeConnection";
+import { hostKeyMismatchMessage } from "../lib/sshHostKey";
 
 export interface RunResult {
     readonly code: number;
@@ -19,6 +20,14 @@ export interface RunResult {
 export class NodeError extends Error {
     constructor(readonly node: string, message: string) {
         super(`node ${node}: ${message}`);
+    }
+}
+
+/** The node answered with another host key than the one pinned; the message already names the node. */
+export class HostKeyMismatchError extends NodeError {
+    constructor(node: string, message: string) {
+        super(node, "");
+        this.message = message;
     }
 }
 
@@ -160,6 +169,11 @@ export class SshSession {
                 clearTimeout(timer);
                 const result = { code: code ?? 1, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") };
                 if (result.code === SSH_CONNECTION_FAILED) {
+                    const mismatch = hostKeyMismatchMessage(this.connection, result.stderr);
+                    if (mismatch !== undefined) {
+                        reject(new HostKeyMismatchError(this.connection.name, mismatch));
+                        return;
+                    }
                     reject(new NodeError(this.connection.name,
                         `cannot reach ${this.connection.user}@${this.connection.host}:${this.connection.port} over SSH: ${result.stderr.trim() || "ssh exited 255"}`));
                     return;

@@ -6,10 +6,10 @@
 // archive (once, for the image) and the Go module proxy (once, for NVIDIA's module).
 // GNH_MIRROR_OUT overrides the mirror directory (default: .lab/mirror, the one lab.sh serves).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runScript, stdoutOf, transcript, RunOptions } from "../support/run";
 
 const root = path.resolve(__dirname, "..", "..");
 const outDir = path.resolve(process.env.GNH_MIRROR_OUT ?? path.join(root, ".lab", "mirror"));
@@ -31,30 +31,20 @@ function expectLines(output: string, expected: readonly string[]): void {
     }
 }
 
+/** A command's result with both streams in one transcript, for assertions on apt's messages. */
 interface Result {
     code: number;
-    out: string; // stdout and stderr together
+    out: string; // stdout and stderr together: asserted on, never parsed
     ms: number;
 }
 
-function sh(script: string, opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Result {
-    const start = Date.now();
-    const r = spawnSync("bash", ["-c", script], {
-        input: opts.input,
-        encoding: "utf8",
-        timeout: opts.timeoutMs ?? 300_000,
-        maxBuffer: 64 * 1024 * 1024,
-        env: opts.env ?? process.env,
-    });
-    const out = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? `\n[spawn error] ${r.error.message}` : ""}`;
-    return { code: r.status ?? -1, out, ms: Date.now() - start };
+function sh(script: string, opts: RunOptions = {}): Result {
+    const result = runScript(script, opts);
+    return { code: result.code, out: transcript(result), ms: result.ms };
 }
 
-function must(script: string, opts: { timeoutMs?: number } = {}): string {
-    const r = sh(script, opts);
-    if (r.code !== 0) throw new Error(`command failed (${r.code}): ${script}\n${r.out}`);
-    return r.out.trim();
-}
+/** stdout alone: values parsed from a command (an image reference, an address) never include its log lines. */
+const must = stdoutOf;
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -109,7 +99,8 @@ beforeAll(() => {
     firstBuild = sh(`bash ${q(path.join(root, "lab/mirror/build-repo.sh"))} ${q(outDir)}`, { timeoutMs: 1_500_000 });
     if (firstBuild.code !== 0) throw new Error(`build-repo.sh failed:\n${firstBuild.out}`);
     secondBuild = sh(`bash ${q(path.join(root, "lab/mirror/build-repo.sh"))} ${q(outDir)}`, { timeoutMs: 600_000 });
-    image = must(`bash ${q(path.join(root, "lab/mirror/test-image.sh"))}`, { timeoutMs: 900_000 }).split("\n").pop()!;
+    image = must(`bash ${q(path.join(root, "lab/mirror/test-image.sh"))}`, { timeoutMs: 900_000 });
+    if (!/^gnh-mirror-testbase:[0-9a-f]{12}$/.test(image)) throw new Error(`test-image.sh printed no image reference on stdout: ${JSON.stringify(image)}`);
     must(`docker network create --label ${label}=${run} ${network}`);
     must(
         `docker run -d --name ${goodServer} --label ${label}=${run} --network ${network} --network-alias gnh-mirror ` +
