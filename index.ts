@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNode } from "./components/gpuNode";
+import { loadAdvisories } from "./lib/advisories";
 import { parseFleet } from "./lib/fleet";
+import { DEFAULT_TOOLKIT_VERSION } from "./lib/toolkitConfig";
 import { connectionOfFleetNode } from "./lib/nodeConnection";
 import { findProjectRoot } from "./lib/projectRoot";
 
@@ -14,7 +16,9 @@ if (!fs.existsSync(fleetFile)) {
 }
 const fleet = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile);
 const only = config.getObject<string[]>("nodes");
-const toolkitVersion = config.get("toolkitVersion") ?? "1.17.8";
+const toolkitVersion = config.get("toolkitVersion") ?? DEFAULT_TOOLKIT_VERSION;
+// A newer advisory data file than the built-in one (docs/advisories.md); the same file can be given to the pack and the audit.
+const advisories = loadAdvisories(config.get("advisoriesFile"));
 
 export const nodes: Record<string, pulumi.Output<{ toolkit: string; daemonSettingsHash: string; seccompSha256: string }>> = {};
 for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
@@ -23,6 +27,7 @@ for (const node of fleet.nodes.filter((n) => only === undefined || only.includes
     const gpuNode = new GpuNode(node.name, {
         connection,
         toolkitVersion,
+        advisories,
         mirrorUrl: fleet.mirror?.url,
         mirrorFingerprint: fleet.mirror?.fingerprint,
         mirrorKeyUrl: fleet.mirror?.keyUrl,

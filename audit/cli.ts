@@ -9,6 +9,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { AdvisoryData, advisoryDataStatus, loadAdvisories } from "../lib/advisories";
 import { FleetError, parseFleet } from "../lib/fleet";
 import { fleetFromStack } from "./stackFleet";
 import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile";
@@ -44,6 +45,8 @@ export interface CliOptions {
     writableHostPaths: string[];
     allowRegistries: string[];
     seccompSha256: string[];
+    /** A newer advisory data file than the built-in one. */
+    advisories?: string;
     verbose: boolean;
 }
 
@@ -51,7 +54,8 @@ const USAGE = `usage: gnh-audit [--stack NAME | --fleet FILE] [--format ${FORMAT
                  [--concurrency N] [--timeout SECONDS]
                  [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...]
                  [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
-                 [--writable-host-path PATH] [--allow-registry HOST[:PORT]] [--seccomp-sha256 HEX] [--verbose]
+                 [--writable-host-path PATH] [--allow-registry HOST[:PORT]] [--seccomp-sha256 HEX]
+                 [--advisories FILE] [--verbose]
 exit codes: 0 clean, 1 violations, 2 could not run`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -134,6 +138,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "--writable-host-path": options.writableHostPaths.push(...list(value())); break;
             case "--allow-registry": options.allowRegistries.push(...list(value())); break;
             case "--seccomp-sha256": options.seccompSha256.push(...list(value())); break;
+            case "--advisories": options.advisories = value(); break;
             case "--verbose": case "-v": options.verbose = true; break;
             case "--help": case "-h": throw new UsageError("");
             default: throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
@@ -194,6 +199,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(`gnh-audit: ${error instanceof FleetError ? error.message : `cannot read the fleet file ${options.fleet}: ${(error as Error).message}`}\n`);
         return 2;
     }
+    let advisories: AdvisoryData;
+    try {
+        advisories = loadAdvisories(options.advisories);
+    } catch (error) {
+        process.stderr.write(`gnh-audit: ${(error as Error).message}\n`);
+        return 2;
+    }
     const deployed = deployedSeccompSha256();
     const startedAt = new Date();
     const progress = process.stderr.isTTY === true && nodes.length > 3;
@@ -202,6 +214,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         timeoutMs: options.timeoutS * 1000,
         exclude: options.exclude,
         include: options.include,
+        advisories,
         toolkit: {
             trustedFingerprints: [...options.trustFingerprints, ...(mirrorFingerprint ? [mirrorFingerprint] : [])],
             httpAllowedHosts: options.allowHttpHosts,
@@ -224,6 +237,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const fleetName = path.relative(process.cwd(), path.resolve(options.fleet)).split(path.sep).join("/");
     const context = {
         toolVersion: toolVersion(), fleetFile: fleetName.startsWith("..") ? path.resolve(options.fleet) : fleetName, fleetText, startedAt, verbose: options.verbose,
+        advisories: { updated: advisories.updated, origin: advisories.origin, ...advisoryDataStatus(advisories, startedAt) },
     };
     for (const [format, file] of options.reports) {
         fs.writeFileSync(file, render(format, results, context));

@@ -1,5 +1,6 @@
 // Judge one node's facts with the catalog's own check functions: every rule that can be checked
 // live (checkedAt includes "audit"), per host or per container. No rule logic lives here.
+import { AdvisoryData } from "../lib/advisories";
 import { auditRules } from "../rules/auditRules";
 import { catalog } from "../rules/catalog";
 import { containerRules, ContainerRuleOptions } from "../rules/containerRules";
@@ -17,7 +18,7 @@ export interface Finding {
     /** "host" or "container NAME". */
     readonly target: string;
     readonly status: FindingStatus;
-    /** The failure message or the reason it does not apply; empty on pass. */
+    /** The failure message, the reason it does not apply, or a pass's note (a mitigation in place). */
     readonly message: string;
     readonly severity: Severity;
     readonly enforcement: EnforcementLevel;
@@ -25,6 +26,8 @@ export interface Finding {
 }
 
 export interface AuditOptions {
+    /** The advisory data (--advisories FILE); the built-in data when absent. */
+    readonly advisories?: AdvisoryData;
     readonly toolkit?: ToolkitRuleOptions;
     readonly container?: ContainerRuleOptions;
     readonly live?: LiveRuleOptions;
@@ -73,7 +76,7 @@ export function evaluateNode(node: string, facts: NodeFacts, options: AuditOptio
             ruleId: rule.id,
             target,
             status: verdict.status,
-            message: verdict.status === "fail" ? verdict.message : verdict.status === "not-applicable" ? verdict.reason : "",
+            message: verdict.status === "fail" ? verdict.message : verdict.status === "not-applicable" ? verdict.reason : verdict.note ?? "",
             severity: rule.severity,
             enforcement: rule.enforcement,
             remediation: rule.remediation,
@@ -83,10 +86,10 @@ export function evaluateNode(node: string, facts: NodeFacts, options: AuditOptio
         judge(rule, "host", { daemon: facts.daemon });
     }
     for (const rule of AUDIT_FAMILIES.toolkit) {
-        judge(rule, "host", { toolkit: facts.toolkit, aptSources: facts.aptSources, options: options.toolkit });
+        judge(rule, "host", { toolkit: facts.toolkit, aptSources: facts.aptSources, options: options.toolkit, advisories: options.advisories });
     }
     for (const rule of AUDIT_FAMILIES.live) {
-        judge(rule, "host", { ...facts.host, options: options.live });
+        judge(rule, "host", { ...facts.host, options: options.live, advisories: options.advisories });
     }
     for (const rule of AUDIT_FAMILIES.audit) {
         judge(rule, "host", facts.audit);

@@ -1,6 +1,7 @@
 // Probe output -> the facts each rule family judges. Pure: every parser here is tested offline
 // on recorded probe output.
 import { parseAuditPaths } from "../lib/auditPaths";
+import { parseDriverVersion } from "../lib/advisories";
 import { parseAuditRules, parseAuditRulesFiles } from "../lib/auditRulesFile";
 import { readRuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { AuditFacts } from "../rules/auditRules";
@@ -187,7 +188,7 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
         for (const name of names) {
             const version = installed(name);
             if (version !== null) {
-                return { version, from: "dpkg", distro };
+                return { version, from: "dpkg", distro, package: name };
             }
         }
         return undefined;
@@ -236,6 +237,9 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
             defaultRuntime: info?.DefaultRuntime,
             seccomp: seccompConfigured ? { path: seccompPath, sha256: seccompHash?.trim() || undefined } : undefined,
             files: parseStat(probe.stat.stdout),
+            driver: probe["nvidia-driver"].code === 0
+                ? { version: parseDriverVersion(probe["nvidia-driver"].stdout), raw: probe["nvidia-driver"].stdout }
+                : undefined,
         },
         containers,
         warnings,

@@ -53,6 +53,8 @@ section audit-paths gnh_audit_paths "$audit_spec"
 section audit-rules sh -c 'for f in /etc/audit/rules.d/*.rules /etc/audit/audit.rules; do [ -f "$f" ] || continue; printf "### %s\\n" "$f"; cat "$f"; printf "\\n"; done'
 # the rules in force, where auditd runs (3: auditd not active, 4: no auditctl)
 section audit-loaded sh -c 'systemctl is-active --quiet auditd 2>/dev/null || exit 3; command -v auditctl >/dev/null 2>&1 || exit 4; auditctl -l'
+# the loaded NVIDIA kernel driver (absent without a GPU driver: the section exits non-zero)
+section nvidia-driver cat /proc/driver/nvidia/version
 section containers sh -c 'ids=$(docker ps -aq) || exit 1; if [ -n "$ids" ]; then docker inspect $ids; else echo "[]"; fi'
 exit 0
 `;
@@ -71,7 +73,7 @@ export interface ProbeSection {
 export type ProbeOutput = Readonly<Record<string, ProbeSection>>;
 
 export const PROBE_SECTIONS = ["os", "daemon-json", "docker-info", "seccomp-sha256", "dpkg", "runc-version", "config-toml",
-    "apt-sources", "keyrings", "stat", "audit-paths", "audit-rules", "audit-loaded", "containers"] as const;
+    "apt-sources", "keyrings", "stat", "audit-paths", "audit-rules", "audit-loaded", "nvidia-driver", "containers"] as const;
 
 export function parseProbeOutput(text: string): ProbeOutput {
     const sections: Record<string, ProbeSection> = {};

@@ -14,6 +14,8 @@ export interface ReportContext {
     readonly startedAt?: Date;
     /** Show passing and not-applicable rules too (table). */
     readonly verbose?: boolean;
+    /** The advisory data judged by: its date and origin, and a warning when it is old. */
+    readonly advisories?: { readonly updated: string; readonly origin: string; readonly summary: string; readonly warning?: string };
 }
 
 export function render(format: Format, results: readonly NodeResult[], context: ReportContext): string {
@@ -70,6 +72,12 @@ export function renderTable(results: readonly NodeResult[], context: ReportConte
         lines.push("");
     }
     const s = summary(results);
+    if (context.advisories !== undefined) {
+        lines.push(`versions judged by ${context.advisories.summary}`);
+        if (context.advisories.warning !== undefined) {
+            lines.push(`warning: ${context.advisories.warning}`);
+        }
+    }
     lines.push(`${s.audited}/${s.nodes} node(s) audited; ${s.failedMandatory} mandatory failure(s), ${s.failedAdvisory} advisory warning(s), ${s.passed} pass(es)`
         + `${s.unreachable.length > 0 ? `; unreachable: ${s.unreachable.join(", ")}` : ""}${s.errors.length > 0 ? `; errors: ${s.errors.join(", ")}` : ""}`);
     return `${lines.join("\n")}\n`;
@@ -81,6 +89,8 @@ export function renderJson(results: readonly NodeResult[], context: ReportContex
     return `${JSON.stringify({
         tool: { name: "gnh-audit", version: context.toolVersion },
         startedAt: context.startedAt?.toISOString(),
+        advisories: context.advisories === undefined ? undefined
+            : { updated: context.advisories.updated, origin: context.advisories.origin, ...(context.advisories.warning === undefined ? {} : { warning: context.advisories.warning }) },
         summary: summary(results),
         nodes: results,
     }, null, 2)}\n`;

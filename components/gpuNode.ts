@@ -1,7 +1,9 @@
 // GpuNode: one hardened GPU host — the toolkit first, then the seccomp profile, then the daemon
 // that refers to both — with a summary of what the host now runs.
 import * as pulumi from "@pulumi/pulumi";
+import { AdvisoryData } from "../lib/advisories";
 import { OnDestroy } from "../lib/destroyPlan";
+import { DEFAULT_TOOLKIT_VERSION } from "../lib/toolkitConfig";
 import { NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { CisFileModes } from "./cisFileModes";
@@ -12,7 +14,10 @@ import { SeccompProfile } from "./seccompProfile";
 
 export interface GpuNodeArgs {
     readonly connection: pulumi.Input<NodeConnection>;
-    readonly toolkitVersion: string;
+    /** All four toolkit packages' version; default DEFAULT_TOOLKIT_VERSION. */
+    readonly toolkitVersion?: string;
+    /** The advisory data the pin is checked against; default the built-in data. */
+    readonly advisories?: AdvisoryData;
     /** Repository root laid out like NVIDIA's (`<root>/stable/deb/amd64`, `<root>/gpgkey`); default NVIDIA's. */
     readonly mirrorUrl?: string;
     readonly mirrorFingerprint?: string;
@@ -36,7 +41,8 @@ export class GpuNode extends pulumi.ComponentResource {
         super("gpu-node-hardening:index:GpuNode", name, {}, opts);
         const toolkit = new NvidiaContainerToolkit(name, {
             connection: args.connection,
-            version: args.toolkitVersion,
+            version: args.toolkitVersion ?? DEFAULT_TOOLKIT_VERSION,
+            advisories: args.advisories,
             repositoryUrl: args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/stable/deb/amd64` : undefined,
             keyUrl: args.mirrorKeyUrl ?? (args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/gpgkey` : undefined),
             fingerprint: args.mirrorFingerprint,

@@ -2,13 +2,14 @@
 // with a hardened config.toml. Its desired state is plain data on the NvidiaToolkitPackages
 // resource (version, repository, fingerprint, runtime config) for the policy pack and drift.
 import * as pulumi from "@pulumi/pulumi";
+import { AdvisoryData, advisoryDataStatus, BUILT_IN_ADVISORIES, toolkitAdvisoriesFor } from "../lib/advisories";
 import { NodeConnection } from "../lib/nodeConnection";
 import { desiredRuntimeConfig, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, RuntimeConfig } from "../lib/toolkitConfig";
 import { NvidiaToolkitPackages } from "../sdk/nvidiaToolkit";
 
 export interface NvidiaContainerToolkitArgs {
     readonly connection: pulumi.Input<NodeConnection>;
-    /** The toolkit version for all four packages, e.g. "1.17.8". */
+    /** The toolkit version for all four packages, e.g. "1.20.2" (DEFAULT_TOOLKIT_VERSION). */
     readonly version: string;
     /** The apt repository; default NVIDIA's stable repository for amd64. */
     readonly repositoryUrl?: string;
@@ -20,6 +21,8 @@ export interface NvidiaContainerToolkitArgs {
     readonly envvarWhenUnprivileged?: boolean;
     /** Extra config.toml keys to manage, by dotted path. */
     readonly extraRuntimeConfig?: RuntimeConfig;
+    /** The advisory data the version is checked against (stack config advisoriesFile); the built-in data by default. */
+    readonly advisories?: AdvisoryData;
 }
 
 export const NVIDIA_REPOSITORY_URL = "https://nvidia.github.io/libnvidia-container/stable/deb/amd64";
@@ -31,6 +34,17 @@ export class NvidiaContainerToolkit extends pulumi.ComponentResource {
 
     constructor(name: string, args: NvidiaContainerToolkitArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gpu-node-hardening:index:NvidiaContainerToolkit", name, {}, opts);
+        // Said at every preview and up; whether the pin may be applied is the policy pack's call
+        // (GNH-TOOLKIT-ADVISORIES, with waivers), on the same data.
+        const data = args.advisories ?? BUILT_IN_ADVISORIES;
+        const open = toolkitAdvisoriesFor(args.version, data);
+        if (open.length > 0) {
+            pulumi.log.warn(`toolkit ${args.version} is affected by ${open.map((a) => `${a.cves.join(", ")} (fixed in ${a.fixedIn})`).join("; ")} [${data.origin}, ${data.updated}]`, this);
+        }
+        const status = advisoryDataStatus(data, new Date());
+        if (status.warning !== undefined) {
+            pulumi.log.warn(status.warning, this);
+        }
         const packages = new NvidiaToolkitPackages(`${name}-toolkit`, {
             connection: args.connection,
             version: args.version,

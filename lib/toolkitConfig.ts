@@ -6,6 +6,11 @@ export const NVIDIA_KEY_FINGERPRINT = "C95B321B61E88C1809C4F759DDCAE044F796ECB0"
 export const NVIDIA_KEYRING_PATH = "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg";
 export const NVIDIA_LIST_PATH = "/etc/apt/sources.list.d/nvidia-container-toolkit.list";
 export const RUNTIME_CONFIG_PATH = "/etc/nvidia-container-runtime/config.toml";
+/**
+ * The toolkit version a node gets unless the fleet pins another (stack config toolkitVersion).
+ * Changed by hand, never by a data update: a test fails while data/advisories.json lists it as affected.
+ */
+export const DEFAULT_TOOLKIT_VERSION = "1.20.2";
 /** CVE-2025-23266 and CVE-2025-23267 are fixed from this version on. */
 export const CUDA_COMPAT_HOOK_FIXED_IN = "1.17.8";
 

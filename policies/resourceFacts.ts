@@ -2,6 +2,7 @@
 // (getters), because in a preview CrossGuard hands over inputs that throw when an unknown value
 // is read: a rule then fails to read exactly the values it needs, and no other rule is affected.
 // No rule logic here.
+import { AdvisoryData, loadAdvisories } from "../lib/advisories";
 import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
 import { ContainerFacts, ContainerRuleOptions, DEFAULT_ALLOWED_REGISTRIES } from "../rules/containerRules";
 import { DaemonFacts } from "../rules/daemonRules";
@@ -19,6 +20,17 @@ export const daemonFacts: FactsOf<DaemonFacts> = (type, props) =>
 
 const FINGERPRINT = /^[0-9A-Fa-f]{40}$/;
 
+const loadedAdvisories = new Map<string, AdvisoryData>();
+/** The configured advisory data, read once per pack run. */
+function advisoriesFrom(file: string): AdvisoryData {
+    let data = loadedAdvisories.get(file);
+    if (data === undefined) {
+        data = loadAdvisories(file);
+        loadedAdvisories.set(file, data);
+    }
+    return data;
+}
+
 /** gnh:host:NvidiaToolkit: the version, the config.toml keys it writes, and its one apt source. */
 export const toolkitFacts: FactsOf<ToolkitFacts> = (type, props, name, options) => {
     if (type !== NVIDIA_TOOLKIT_TYPE) {
@@ -34,6 +46,8 @@ export const toolkitFacts: FactsOf<ToolkitFacts> = (type, props, name, options) 
             return {
                 get version() { return props.version as string | undefined; },
                 get runtimeConfig() { return (props.runtimeConfig ?? {}) as Record<string, string | boolean>; },
+                // set by the gnh provider's check: whether this run creates, changes or keeps the pin
+                get pinChange() { return props.pinChange as "new" | "changed" | "unchanged" | undefined; },
             };
         },
         get aptSources(): AptSourceFact[] {
@@ -45,6 +59,10 @@ export const toolkitFacts: FactsOf<ToolkitFacts> = (type, props, name, options) 
                 signedBy: repo.keyringPath,
                 fingerprints: pinned(),
             }];
+        },
+        get advisories(): AdvisoryData | undefined {
+            const file = options.advisoriesFile?.[0];
+            return file === undefined ? undefined : advisoriesFrom(file);
         },
         get options(): ToolkitRuleOptions {
             const configured = options.trustedFingerprints ?? [];

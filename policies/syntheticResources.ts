@@ -6,7 +6,7 @@ import { dockerContainerInputs } from "../lib/containerAdapters";
 import { gpuContainerSpec } from "../lib/containerSpec";
 import { desiredDaemonConfig } from "../lib/daemonMerge";
 import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
-import { desiredRuntimeConfig, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH } from "../lib/toolkitConfig";
+import { desiredRuntimeConfig, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, DEFAULT_TOOLKIT_VERSION } from "../lib/toolkitConfig";
 import { DOCKER_CONTAINER_TYPE } from "./containerPolicies";
 import { SyntheticResource } from "./analyzeInProcess";
 
@@ -28,7 +28,7 @@ export function daemonResource(node: string, overrides: Record<string, unknown> 
 }
 
 export function toolkitResource(node: string, patch: { version?: string; url?: string; fingerprint?: string; runtimeConfig?: Record<string, string | boolean> } = {}): SyntheticResource {
-    const version = patch.version ?? "1.17.8";
+    const version = patch.version ?? DEFAULT_TOOLKIT_VERSION;
     return {
         type: NVIDIA_TOOLKIT_TYPE,
         name: `${node}-toolkit`,

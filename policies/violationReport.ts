@@ -58,5 +58,8 @@ export function decideReport(input: ReportInput): Report | undefined {
             message: `${head}: WAIVED until ${waiver.expires} by ${waiver.owner} (${waiver.reason}; waiver ${waiver.position}): ${problem}. Fix: ${fix}`,
         };
     }
+    if (outcome.kind === "verdict" && outcome.verdict.status === "fail" && outcome.verdict.atPreview === "advisory") {
+        return { enforcementLevel: "advisory", message: `${head}: ${problem} (this run does not change it: advice at preview, a failure in the audit). Fix: ${fix}` };
+    }
     return { message: `${head}: ${problem}. Fix: ${fix}` };
 }

@@ -18,7 +18,8 @@ export const PROVIDER_VERSION = "0.1.0";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 interface ResourceHandler {
-    check(news: any): CheckResult;
+    /** olds: the inputs in state (or a refresh's); a handler may add derived inputs to news. */
+    check(news: any, olds?: any): CheckResult;
     diff(olds: any, news: any): DiffResult;
     create(inputs: any): Promise<CreateResult>;
     read(id: string, props: any): Promise<ReadResult>;
@@ -56,8 +57,11 @@ function handlerFor(urn: string): ResourceHandler {
 
 const provider: Provider = {
     version: PROVIDER_VERSION,
-    async check(urn, _olds, news) {
-        return { inputs: news, failures: handlerFor(urn).check(unwrapSecrets(news)).failures };
+    async check(urn, olds, news) {
+        const result = handlerFor(urn).check(unwrapSecrets(news), unwrapSecrets(olds ?? {}));
+        // only the keys a handler derives are taken from its result: news keeps its secrets wrapped
+        const derived = Object.fromEntries(Object.entries(result.inputs ?? {}).filter(([key]) => !(key in news)));
+        return { inputs: { ...news, ...derived }, failures: result.failures };
     },
     async diff(_id, urn, olds, news) {
         return handlerFor(urn).diff(unwrapSecrets(olds), unwrapSecrets(news));

@@ -32,9 +32,19 @@ export interface NvidiaToolkitInputs {
 export interface NvidiaToolkitOutputs extends NvidiaToolkitInputs {
     readonly installed: Readonly<Record<string, string>>;
     readonly held: readonly string[];
+    /** The version the last apply pinned; kept by a refresh that finds the packages drifted. */
+    readonly appliedVersion?: string;
 }
 
-export function check(news: Partial<NvidiaToolkitInputs>): CheckResult {
+/** What a run does to the node's pin, for the policy pack: only a new or changed pin may be refused. */
+export type PinChange = "new" | "changed" | "unchanged";
+
+export function pinChangeOf(olds: Partial<NvidiaToolkitOutputs> | undefined, version: string | undefined): PinChange {
+    const previous = olds?.appliedVersion ?? olds?.version;
+    return previous === undefined ? "new" : previous === version ? "unchanged" : "changed";
+}
+
+export function check(news: Partial<NvidiaToolkitInputs>, olds?: Partial<NvidiaToolkitOutputs>): CheckResult {
     const node = news.connection?.name ?? "?";
     const failures: CheckFailure[] = connectionProblems(news.connection ?? {}).map((reason) => ({ property: "connection", reason }));
     if (typeof news.version !== "string" || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.~+]+)?$/.test(news.version)) {
@@ -52,7 +62,7 @@ export function check(news: Partial<NvidiaToolkitInputs>): CheckResult {
             failures.push({ property: "repository", reason: `node ${node}: repository.${key} must be an absolute path` });
         }
     }
-    return { inputs: news, failures };
+    return { inputs: { ...news, pinChange: pinChangeOf(olds, news.version) }, failures };
 }
 
 export function diff(olds: NvidiaToolkitOutputs, news: NvidiaToolkitInputs): DiffResult {
@@ -195,7 +205,7 @@ async function apply(inputs: NvidiaToolkitInputs): Promise<NvidiaToolkitOutputs>
     if (!deepEqual(state.runtimeConfig, inputs.runtimeConfig)) {
         throw new NodeError(node, `${RUNTIME_CONFIG_PATH} did not take the managed values: it has ${JSON.stringify(state.runtimeConfig)}`);
     }
-    return { ...inputs, installed: state.installed, held: state.held };
+    return { ...inputs, installed: state.installed, held: state.held, appliedVersion: inputs.version };
 }
 
 export async function create(inputs: NvidiaToolkitInputs): Promise<CreateResult> {
@@ -216,8 +226,8 @@ export async function read(id: string, props: NvidiaToolkitOutputs): Promise<Rea
     const observedVersion = versions.size === 1 && versions.has(wanted) && allHeld
         ? props.version
         : TOOLKIT_PACKAGES.map((p) => `${p}=${state.installed[p] ?? "absent"}${state.held.includes(p) ? "" : " (not held)"}`).join(", ");
-    const { installed: _i, held: _h, ...inputs } = props;
-    const observed: NvidiaToolkitInputs = { ...inputs, version: observedVersion, runtimeConfig: state.runtimeConfig };
+    const { installed: _i, held: _h, appliedVersion, ...inputs } = props;
+    const observed = { ...inputs, version: observedVersion, runtimeConfig: state.runtimeConfig, appliedVersion: appliedVersion ?? props.version };
     return { id, props: { ...observed, installed: state.installed, held: state.held }, inputs: observed };
 }
 

@@ -1,10 +1,11 @@
 // Facts that only a live host has: the runc and Docker engine it really runs, the runtimes that
 // `docker info` reports, the seccomp profile on disk, and the owner and mode of the files CIS
 // section 3 names. Judged by the live audit only (checkedAt: audit).
+import { AdvisoryData, BUILT_IN_ADVISORIES, driverAdvisoriesFor, RuntimeAdvisory } from "../lib/advisories";
 import { compareDebianVersions } from "../lib/debianVersion";
 import { compareVersions } from "../lib/toolkitConfig";
 import { AUDIT_RULES_MODE, AUDIT_RULES_PATH } from "./auditRules";
-import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
+import { cis, fail, notApplicable, nvidiaBulletin, pass, Rule, seed, Verdict } from "./rule";
 
 export interface PackageVersion {
     /** The version string as installed ("1.1.15+ds1-2+deb13u1" from dpkg; "1.1.15" from runc --version). */
@@ -13,6 +14,8 @@ export interface PackageVersion {
     readonly from: "dpkg" | "binary";
     /** The distribution ("debian", "ubuntu") when from dpkg. */
     readonly distro?: string;
+    /** The package it came from ("runc", "docker.io", "docker-ce") when from dpkg. */
+    readonly package?: string;
 }
 
 export interface FileStat {
@@ -33,7 +36,11 @@ export interface HostFacts {
     /** The daemon-wide seccomp profile: its path and sha256; sha256 undefined = file missing. */
     readonly seccomp?: { readonly path: string; readonly sha256?: string };
     readonly files?: readonly FileStat[];
+    /** The NVIDIA kernel driver's version, from /proc/driver/nvidia/version; undefined without a driver. */
+    readonly driver?: { readonly version?: string; readonly raw: string };
     readonly options?: LiveRuleOptions;
+    /** The advisory data to judge by; the built-in data/advisories.json when absent. */
+    readonly advisories?: AdvisoryData;
 }
 
 export interface LiveRuleOptions {
@@ -43,66 +50,6 @@ export interface LiveRuleOptions {
 
 export type LiveRule = Rule<HostFacts>;
 
-
-export interface RuntimeAdvisory {
-    readonly cves: readonly string[];
-    /** Upstream versions below this are affected ... */
-    readonly fixedIn: string;
-    /** ... unless they are in a maintained branch at or above its fix: [branch prefix, fixed]. */
-    readonly branchFixes?: readonly (readonly [string, string])[];
-    /** Branches that received no fix at all. */
-    readonly unpatchedBranches?: readonly string[];
-    /** Distribution package versions known to carry the fix: distro -> release suffix -> version. */
-    readonly distroFixed?: Readonly<Record<string, readonly string[]>>;
-    readonly mitigation?: string;
-}
-
-/**
- * Distribution package versions known to carry a fix, each read from the package's own
- * changelog (/usr/share/doc/<package>/changelog.Debian.gz) on 2026-11-28: Debian 12 from the
- * bookworm-security archive, Debian 13 from the lab's trixie-security packages. A CVE that a
- * package's changelog does not name stays "unverified" for that package. Ubuntu: none known here.
- */
-const DEBIAN_RUNC_CVE_2024_21626 = ["1.1.5+ds1-1+deb12u1"];
-const DEBIAN_RUNC_2025_MASKED_PATHS = ["1.1.15+ds1-2+deb13u1"];
-const DEBIAN_ENGINE_CVE_2024_41110 = ["20.10.24+dfsg1-1+deb12u1"];
-const DEBIAN_ENGINE_CVE_2026_34040 = ["26.1.5+dfsg1-9+deb13u1"];
-
-const RUNC_2025_MITIGATION = "user namespaces, non-root containers and no-new-privileges";
-
-/** runc advisories (shared hardening facts). Docker < 18.09.2 ships a runc affected by CVE-2019-5736. */
-export const RUNC_ADVISORIES: readonly RuntimeAdvisory[] = [
-    { cves: ["CVE-2019-5736"], fixedIn: "1.0.0-rc7" },
-    { cves: ["CVE-2024-21626"], fixedIn: "1.1.12", distroFixed: { debian: DEBIAN_RUNC_CVE_2024_21626 } },
-    // One entry per CVE of the November 2025 set: Debian's fix names two of the three.
-    ...["CVE-2025-31133", "CVE-2025-52565", "CVE-2025-52881"].map((cve): RuntimeAdvisory => ({
-        cves: [cve],
-        fixedIn: "1.4.0-rc.3",
-        branchFixes: [["1.2.", "1.2.8"], ["1.3.", "1.3.3"]],
-        unpatchedBranches: ["1.1."],
-        mitigation: RUNC_2025_MITIGATION,
-        ...(cve === "CVE-2025-52881" ? {} : { distroFixed: { debian: DEBIAN_RUNC_2025_MASKED_PATHS } }),
-    })),
-];
-
-/** Engine advisories. The AuthZ bypasses matter only where authorization plugins are used. */
-export const ENGINE_ADVISORIES: readonly RuntimeAdvisory[] = [
-    { cves: ["CVE-2019-5736"], fixedIn: "18.09.2" },
-    {
-        cves: ["CVE-2024-41110"],
-        fixedIn: "27.1.1",
-        branchFixes: [["23.0.", "23.0.15"], ["25.0.", "25.0.6"], ["26.1.", "26.1.5"]],
-        unpatchedBranches: ["19.03.", "20.10.", "24.0.", "26.0."],
-        distroFixed: { debian: DEBIAN_ENGINE_CVE_2024_41110 },
-        mitigation: "no authorization plugin, or one that does not depend on request bodies",
-    },
-    {
-        cves: ["CVE-2026-34040"],
-        fixedIn: "29.3.1",
-        distroFixed: { debian: DEBIAN_ENGINE_CVE_2026_34040 },
-        mitigation: "no authorization plugin, or one that does not depend on request bodies",
-    },
-];
 
 /** "1.1.15+ds1-2+deb13u1" -> "1.1.15"; "1:20.10.5+dfsg1-1" -> "20.10.5"; "1.0.0~rc93" -> "1.0.0-rc93". */
 export function upstreamOf(version: string): string {
@@ -143,8 +90,10 @@ function affected(advisory: RuntimeAdvisory, upstream: string): boolean {
  * table knows the distribution's fixed version; otherwise it is reported as "unverified", and the
  * caller decides how loud that is.
  */
-export function judgeVersion(pkg: PackageVersion, table: readonly RuntimeAdvisory[]):
+export function judgeVersion(pkg: PackageVersion, table: readonly RuntimeAdvisory[], upstreamPackages: readonly string[] = []):
     { affected: string[]; unverified: string[] } {
+    // Docker's own docker-ce / containerd.io packages carry upstream builds: judged by upstream fixes
+    const upstreamBuild = pkg.from === "binary" || (pkg.package !== undefined && upstreamPackages.includes(pkg.package));
     const upstream = pkg.from === "dpkg" ? upstreamOf(pkg.version) : pkg.version.replace(/^v/, "");
     const result = { affected: [] as string[], unverified: [] as string[] };
     for (const advisory of table) {
@@ -152,11 +101,12 @@ export function judgeVersion(pkg: PackageVersion, table: readonly RuntimeAdvisor
             continue;
         }
         const describe = `${advisory.cves.join(", ")} (upstream fix ${[advisory.fixedIn, ...(advisory.branchFixes ?? []).map(([, f]) => f)].join(" / ")}${advisory.mitigation ? `; mitigation: ${advisory.mitigation}` : ""})`;
-        if (pkg.from === "binary") {
+        if (upstreamBuild) {
             result.affected.push(describe);
             continue;
         }
-        const known = advisory.distroFixed?.[pkg.distro ?? ""];
+        const distroFix = advisory.distroFixed?.[pkg.distro ?? ""];
+        const known = distroFix === undefined || distroFix.judged === false ? undefined : distroFix.versions;
         if (known !== undefined && known.some((fixed) => sameRelease(fixed, pkg.version))) {
             const fixed = known.find((f) => sameRelease(f, pkg.version)) as string;
             if (compareDebianVersions(pkg.version, fixed) < 0) {
@@ -174,7 +124,8 @@ function sameRelease(fixed: string, installed: string): boolean {
     return upstreamOf(fixed) === upstreamOf(installed);
 }
 
-function versionRule(id: string, component: "runc" | "engine", label: string, title: string, table: readonly RuntimeAdvisory[]): LiveRule {
+function versionRule(id: string, component: "runc" | "engine", label: string, title: string): LiveRule {
+    const table = BUILT_IN_ADVISORIES[component];
     return {
         id,
         title,
@@ -189,7 +140,8 @@ function versionRule(id: string, component: "runc" | "engine", label: string, ti
             if (pkg === undefined) {
                 return notApplicable(`the ${label} version is not known`);
             }
-            const { affected: bad, unverified } = judgeVersion(pkg, table);
+            const data = facts.advisories ?? BUILT_IN_ADVISORIES;
+            const { affected: bad, unverified } = judgeVersion(pkg, data[component], data.upstreamPackages[component]);
             if (bad.length > 0) {
                 return fail(`${label} ${pkg.version} is affected by ${bad.join("; ")}`);
             }
@@ -201,8 +153,32 @@ function versionRule(id: string, component: "runc" | "engine", label: string, ti
     };
 }
 
-export const runtimeRuncVersion = versionRule("GNH-RUNTIME-RUNC-ADVISORIES", "runc", "runc", "runc has the fixes for known container escapes", RUNC_ADVISORIES);
-export const runtimeEngineVersion = versionRule("GNH-RUNTIME-ENGINE-ADVISORIES", "engine", "the Docker engine", "The Docker engine has the fixes for known container escapes", ENGINE_ADVISORIES);
+export const runtimeRuncVersion = versionRule("GNH-RUNTIME-RUNC-ADVISORIES", "runc", "runc", "runc has the fixes for known container escapes");
+export const runtimeEngineVersion = versionRule("GNH-RUNTIME-ENGINE-ADVISORIES", "engine", "the Docker engine", "The Docker engine has the fixes for known container escapes");
+
+export const driverAdvisories: LiveRule = {
+    id: "GNH-DRIVER-ADVISORIES",
+    title: "The NVIDIA GPU driver has the fixes of NVIDIA's driver bulletins",
+    severity: "high",
+    controls: BUILT_IN_ADVISORIES.driver.map((a) => nvidiaBulletin(a.cves.join(", "))),
+    rationale: "The kernel driver is reachable from every GPU container (the device nodes are its interface): NVIDIA's driver bulletins (data/advisories.json) fix escalations from a container to the host kernel. Judged from /proc/driver/nvidia/version, the driver that is loaded, not the package on disk.",
+    remediation: "Install the fixed driver of the node's branch (or move to a branch the bulletin fixes) and reboot or reload the module.",
+    links: ["https://github.com/NVIDIA/product-security"],
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: (facts: HostFacts): Verdict => {
+        if (facts.driver === undefined) {
+            return notApplicable("no NVIDIA driver is loaded (/proc/driver/nvidia/version is absent)");
+        }
+        if (facts.driver.version === undefined) {
+            // fail closed: a driver is loaded but its version cannot be read
+            return fail(`/proc/driver/nvidia/version does not name a driver version: ${JSON.stringify(facts.driver.raw.split("\n")[0] ?? "")}`);
+        }
+        const data = facts.advisories ?? BUILT_IN_ADVISORIES;
+        const open = driverAdvisoriesFor(facts.driver.version, data);
+        return open.length === 0 ? pass : fail(`driver ${facts.driver.version} is affected by ${open.map(({ advisory, reason }) => `${advisory.cves.join(", ")} (${advisory.severity}, ${advisory.id}: ${reason}; ${advisory.source})`).join("; ")} [${data.origin}, ${data.updated}]`);
+    },
+};
 
 export const runtimeNvidiaRegistered: LiveRule = {
     id: "GNH-RUNTIME-NVIDIA-REGISTERED",
@@ -322,6 +298,7 @@ export const runtimeFilePermissions: LiveRule = {
 export const liveRules: readonly LiveRule[] = [
     runtimeRuncVersion,
     runtimeEngineVersion,
+    driverAdvisories,
     runtimeNvidiaRegistered,
     runtimeSeccompProfile,
     runtimeFilePermissions,

@@ -18,8 +18,13 @@ export const seed = (id: string): ControlRef => ({ framework: "seed checklist", 
 export const nvidiaBulletin = (id: string): ControlRef => ({ framework: "NVIDIA security bulletin", id });
 
 export type Verdict =
-    | { readonly status: "pass" }
-    | { readonly status: "fail"; readonly message: string }
+    /** note: why a pass is a pass when it is not obvious ("mitigated by ...") */
+    | { readonly status: "pass"; readonly note?: string }
+    /**
+     * atPreview "advisory": a finding the audit fails, but that a preview reports without blocking
+     * (a node left on a version whose advisory appeared later: blocking would block its drift repair).
+     */
+    | { readonly status: "fail"; readonly message: string; readonly atPreview?: "advisory" }
     | { readonly status: "not-applicable"; readonly reason: string };
 
 export interface Rule<Facts> {
@@ -38,5 +43,6 @@ export interface Rule<Facts> {
 }
 
 export const pass: Verdict = { status: "pass" };
-export const fail = (message: string): Verdict => ({ status: "fail", message });
+export const fail = (message: string, options: { atPreview?: "advisory" } = {}): Verdict => ({ status: "fail", message, ...options });
+export const passWithNote = (note: string): Verdict => ({ status: "pass", note });
 export const notApplicable = (reason: string): Verdict => ({ status: "not-applicable", reason });

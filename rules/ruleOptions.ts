@@ -15,6 +15,12 @@ export interface ListOption {
 }
 
 export const RULE_OPTIONS: Readonly<Record<string, readonly ListOption[]>> = {
+    "GNH-TOOLKIT-ADVISORIES": [{
+        key: "advisoriesFile",
+        description: "At most one path: a newer advisory data file (the shape of data/advisories.json) to judge toolkit versions by instead of the built-in one; see docs/advisories.md.",
+        default: [],
+        itemPattern: "^/",
+    }],
     "GNH-CONTAINER-CAPABILITIES": [{
         key: "allowedCapabilities",
         description: "Capabilities a container may add after dropping ALL (names with or without CAP_, any case).",

@@ -2,8 +2,9 @@
 // the security-relevant keys of config.toml, and how the repository is trusted. The policy pack
 // builds these facts from gnh:host:NvidiaToolkit inputs, the live audit from dpkg, config.toml,
 // the apt source files and the keyrings they name.
-import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, NVIDIA_KEY_FINGERPRINT, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
-import { fail, notApplicable, nvidiaBulletin, pass, Rule, seed, Verdict } from "./rule";
+import { AdvisoryData, BUILT_IN_ADVISORIES, blocksNewPins, mitigationInPlace, toolkitAdvisoriesFor, upstreamToolkitVersion } from "../lib/advisories";
+import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, DEFAULT_TOOLKIT_VERSION, NVIDIA_KEY_FINGERPRINT, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { fail, notApplicable, nvidiaBulletin, pass, passWithNote, Rule, seed, Verdict } from "./rule";
 
 export interface AptSourceFact {
     /** Where the line is: a file path (audit) or a resource name (preview). */
@@ -27,12 +28,21 @@ export interface ToolkitFacts {
         readonly packages?: Readonly<Record<string, string | null>>;
         /** config.toml keys by dotted path; a key absent here has NVIDIA's default. */
         readonly runtimeConfig?: Readonly<Record<string, string | boolean>>;
+        /**
+         * Preview only, from the provider's check: whether this run creates the node's pin
+         * ("new"), changes it ("changed") or leaves it as the stack has it ("unchanged").
+         */
+        readonly pinChange?: "new" | "changed" | "unchanged";
     };
+    /** The advisory data to judge by; the built-in data/advisories.json when absent. */
+    readonly advisories?: AdvisoryData;
     readonly aptSources?: readonly AptSourceFact[];
     readonly options?: ToolkitRuleOptions;
 }
 
 export interface ToolkitRuleOptions {
+    /** At most one path: advisory data to use instead of the built-in data (policy pack configuration). */
+    readonly advisoriesFile?: readonly string[];
     /** Primary fingerprints trusted besides NVIDIA's (an internal mirror's key). */
     readonly trustedFingerprints?: readonly string[];
     /** Hosts that may serve apt over plain http (an internal mirror on its own network). */
@@ -41,31 +51,6 @@ export interface ToolkitRuleOptions {
 
 export type ToolkitRule = Rule<ToolkitFacts>;
 
-
-export interface ToolkitAdvisory {
-    readonly cves: readonly string[];
-    /** First fixed upstream version. */
-    readonly fixedIn: string;
-    readonly mitigation?: string;
-}
-
-/** NVIDIA Container Toolkit advisories (docs: shared hardening facts, NVIDIA bulletins). */
-export const TOOLKIT_ADVISORIES: readonly ToolkitAdvisory[] = [
-    { cves: ["CVE-2024-0132", "CVE-2024-0133"], fixedIn: "1.16.2", mitigation: "CDI mode is reported unaffected" },
-    { cves: ["CVE-2024-0135", "CVE-2024-0136", "CVE-2024-0137"], fixedIn: "1.17.3", mitigation: 'keep nvidia-container-cli.ldconfig = "@/sbin/ldconfig"' },
-    { cves: ["CVE-2025-23359"], fixedIn: "1.17.4" },
-    { cves: ["CVE-2025-23266", "CVE-2025-23267"], fixedIn: CUDA_COMPAT_HOOK_FIXED_IN, mitigation: "features.disable-cuda-compat-lib-hook = true and regenerated CDI specs" },
-];
-
-/** The advisories that affect this toolkit version, oldest first. */
-export function toolkitAdvisoriesFor(version: string): ToolkitAdvisory[] {
-    return TOOLKIT_ADVISORIES.filter((a) => compareVersions(upstreamVersion(version), a.fixedIn) < 0);
-}
-
-/** "1.17.8-1" -> "1.17.8": Debian revision dropped for comparison with upstream fix versions. */
-export function upstreamVersion(version: string): string {
-    return version.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
-}
 
 /** One exact release, upstream ("1.17.8") or Debian ("1.17.8-1", "1:1.17.8-1"). */
 const EXACT_VERSION = /^(\d+:)?\d+\.\d+\.\d+(-[0-9A-Za-z.~+]+)?$/;
@@ -79,27 +64,35 @@ export const toolkitAdvisories: ToolkitRule = {
     id: "GNH-TOOLKIT-ADVISORIES",
     title: "The NVIDIA Container Toolkit has every security fix",
     severity: "critical",
-    controls: TOOLKIT_ADVISORIES.flatMap((a) => a.cves.map(nvidiaBulletin)),
-    rationale: "Toolkit versions before 1.17.8 let a malicious image escape to the host (CVE-2024-0132, CVE-2025-23266 \"NVIDIAScape\" and others): the hooks run as root on the host.",
-    remediation: `Upgrade the four toolkit packages together to ${CUDA_COMPAT_HOOK_FIXED_IN} or later (NvidiaContainerToolkit version), and regenerate CDI specs.`,
-    links: ["https://nvidia.custhelp.com/app/answers/detail/a_id/5659"],
+    controls: BUILT_IN_ADVISORIES.toolkit.flatMap((a) => a.cves.map(nvidiaBulletin)),
+    rationale: "The toolkit's hooks run as root on the host for every GPU container: each of NVIDIA's toolkit bulletins (data/advisories.json, with sources) is a container escape or host tampering. A new node or a changed pin on a version with a high or critical advisory that has a fix is refused at preview; a node left on such a version is advice at preview (its drift repair is never blocked) and a failure in the audit. A mitigation that the bulletin documents, found in config.toml, is honoured and said so.",
+    remediation: `Pin the four toolkit packages to ${DEFAULT_TOOLKIT_VERSION} (the default) or at least the fixed version named, and regenerate CDI specs; a fleet that cannot upgrade yet applies the bulletin's mitigation and records a waiver (rule id, owner, reason, expiry).`,
+    links: ["https://github.com/NVIDIA/product-security", "https://nvidia.custhelp.com/app/answers/detail/a_id/5850"],
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
-    evaluate: onToolkit((toolkit) => {
+    evaluate: (facts) => onToolkit((toolkit) => {
         if (toolkit.version === undefined) {
             return notApplicable("the toolkit version is not known");
         }
         // "latest", "1.17" or a range: which fixes it has depends on the day it is installed
         if (!EXACT_VERSION.test(toolkit.version)) {
-            return fail(`toolkit version ${JSON.stringify(toolkit.version)} is not pinned to one release (such as "${CUDA_COMPAT_HOOK_FIXED_IN}"): which security fixes it has cannot be known`);
+            return fail(`toolkit version ${JSON.stringify(toolkit.version)} is not pinned to one release (such as "${DEFAULT_TOOLKIT_VERSION}"): which security fixes it has cannot be known`);
         }
-        const open = toolkitAdvisoriesFor(toolkit.version);
-        if (open.length === 0) {
-            return pass;
+        const data = facts.advisories ?? BUILT_IN_ADVISORIES;
+        const open = toolkitAdvisoriesFor(toolkit.version, data);
+        const mitigated = open.map((a) => [a, mitigationInPlace(a, toolkit.version as string, toolkit.runtimeConfig)] as const);
+        const unmitigated = mitigated.filter(([, m]) => m === undefined).map(([a]) => a);
+        const notes = mitigated.filter(([, m]) => m !== undefined).map(([a, m]) => `${a.cves.join(", ")} mitigated by ${m?.text} (fixed in ${a.fixedIn}; ${a.source})`);
+        if (unmitigated.length === 0) {
+            return notes.length === 0 ? pass : passWithNote(`toolkit ${toolkit.version}: ${notes.join("; ")}`);
         }
-        const text = open.map((a) => `${a.cves.join(", ")} (fixed in ${a.fixedIn}${a.mitigation ? `; mitigation: ${a.mitigation}` : ""})`).join("; ");
-        return fail(`toolkit ${toolkit.version} is affected by ${text}`);
-    }),
+        const describe = (a: typeof unmitigated[number]) =>
+            `${a.cves.join(", ")} (${a.severity}${a.cvss === undefined ? "" : ` ${a.cvss}`}, ${a.id}: fixed in ${a.fixedIn}${a.noFixOnBranches?.length ? `, no fix on the ${a.noFixOnBranches.join(" or ")} line` : ""}; ${a.source})`;
+        const message = `toolkit ${toolkit.version} is affected by ${unmitigated.map(describe).join("; ")}${notes.length > 0 ? `; ${notes.join("; ")}` : ""} [${data.origin}, ${data.updated}]`;
+        // a pin this run does not touch: reported, never blocking at preview
+        const standing = toolkit.pinChange === "unchanged" || !unmitigated.some(blocksNewPins);
+        return standing ? fail(message, { atPreview: "advisory" }) : fail(message);
+    })(facts),
 };
 
 export const toolkitPackagesMatch: ToolkitRule = {
@@ -161,7 +154,7 @@ export const toolkitCompatHook: ToolkitRule = {
         if (toolkit.version === undefined) {
             return notApplicable("the toolkit version is not known");
         }
-        if (compareVersions(upstreamVersion(toolkit.version), CUDA_COMPAT_HOOK_FIXED_IN) >= 0) {
+        if (compareVersions(upstreamToolkitVersion(toolkit.version), CUDA_COMPAT_HOOK_FIXED_IN) >= 0) {
             return pass;
         }
         const value = configValue(toolkit, "features.disable-cuda-compat-lib-hook", false);

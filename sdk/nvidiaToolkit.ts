@@ -23,6 +23,6 @@ export class NvidiaToolkitPackages extends pulumi.CustomResource {
     declare public readonly runtimeConfig: pulumi.Output<RuntimeConfig>;
 
     constructor(name: string, args: NvidiaToolkitPackagesArgs, opts?: pulumi.CustomResourceOptions) {
-        super(NVIDIA_TOOLKIT_TYPE, name, { ...args, installed: undefined, held: undefined }, { ...opts, additionalSecretOutputs: ["connection"] });
+        super(NVIDIA_TOOLKIT_TYPE, name, { ...args, installed: undefined, held: undefined, appliedVersion: undefined }, { ...opts, additionalSecretOutputs: ["connection"] });
     }
 }

@@ -28,7 +28,9 @@ set -euo pipefail
 SCRIPT_PATH="$(readlink -f "${BASH_SOURCE[0]}")"
 SCRIPT_DIR="$(dirname "${SCRIPT_PATH}")"
 
-VERSIONS=(1.17.7 1.17.8)
+# 1.17.7: before the CVE-2025-23266 fix; 1.17.8 and 1.18.2: before the CVE-2026-24260 fix (no fix on
+# those lines); 1.19.1: the first fixed release; 1.20.2: the project's default pin.
+VERSIONS=(1.17.7 1.17.8 1.18.2 1.19.1 1.20.2)
 PKG_REVISION=1
 MODULE=github.com/NVIDIA/nvidia-container-toolkit
 TOOLS=(nvidia-ctk nvidia-container-runtime nvidia-container-runtime-hook nvidia-cdi-hook)
@@ -249,10 +251,71 @@ doc_note() {
   printf '%s\n' "${text}" > "${root}/usr/share/doc/${pkg}/README.lab"
 }
 
-# Maintainer scripts copied verbatim from the module's packaging/debian/.
-install_maint() {
-  local mdir="$1" src="$2" root="$3" kind="$4"
-  install -m 0755 "${mdir}/packaging/debian/${src}.${kind}" "${root}/DEBIAN/${kind}"
+
+# A field of one package in the module's packaging/debian/control, with upstream's @VERSION@ and
+# @LIBNVIDIA_CONTAINER_TOOLS_VERSION@ set to this release (as NVIDIA's CI does) and debhelper's
+# ${misc:...} substitutions dropped. Empty when the package has no such field.
+control_field() {
+  local mdir="$1" pkg="$2" field="$3" dver="$4"
+  # shellcheck disable=SC2016 # ${misc:...} is debhelper's literal text in debian/control
+  awk -v pkg="${pkg}" -v field="${field}" '
+    /^Package:/ { in_pkg = ($2 == pkg) }
+    in_pkg && index($0, field ": ") == 1 { print substr($0, length(field) + 3) }
+  ' "${mdir}/packaging/debian/control" \
+    | sed -e "s/@VERSION@/${dver}/g" -e "s/@LIBNVIDIA_CONTAINER_TOOLS_VERSION@/${dver}/g" \
+          -e 's/\${misc:[A-Za-z-]*}, *//g' -e 's/, *\${misc:[A-Za-z-]*}//g' -e 's/^\${misc:[A-Za-z-]*}$//'
+}
+
+# Installs what upstream's PKG.install lists into ROOT: the tools we built, and every other file
+# (systemd units, udev rules, env files from 1.18 on) from the module's deployments/ tree.
+install_listed() {
+  local mdir="$1" pkg="$2" root="$3" bindir="$4" name dest src
+  while read -r name dest; do
+    [[ -n "${name}" ]] || continue
+    if [[ -f "${bindir}/${name}" ]]; then
+      install -D -m 0755 "${bindir}/${name}" "${root}${dest%/}/${name}"
+      continue
+    fi
+    src="$(find "${mdir}/deployments" -type f -name "${name}" | head -n 1)"
+    [[ -n "${src}" ]] || die "${pkg}: ${name} (listed in ${pkg}.install) is neither a built tool nor under deployments/"
+    install -D -m 0644 "${src}" "${root}${dest%/}/${name}"
+  done < "${mdir}/packaging/debian/${pkg}.install"
+  # Files under /etc are conffiles, as debhelper marks them.
+  if [[ -d "${root}/etc" ]]; then
+    mkdir -p "${root}/DEBIAN"
+    (cd "${root}" && find etc -type f | sort | sed 's|^|/|') > "${root}/DEBIAN/conffiles"
+  fi
+}
+
+# Maintainer scripts from the module's packaging/debian/, with what debhelper would put at
+# #DEBHELPER#: dpkg-maintscript-helper calls for PKG.maintscript (1.20 moves its units from /etc to
+# /lib), and enabling and starting the systemd units the package ships (dh_installsystemd).
+install_maint_scripts() {
+  local mdir="$1" pkg="$2" root="$3" dver="$4" kind line units snippet
+  local maint="${mdir}/packaging/debian/${pkg}.maintscript"
+  units="$(cd "${root}" && find lib/systemd/system etc/systemd/system -maxdepth 1 -type f \( -name '*.service' -o -name '*.path' \) -printf '%f\n' 2>/dev/null | sort -u | tr '\n' ' ' || true)"
+  mkdir -p "${root}/DEBIAN"
+  for kind in preinst postinst postrm; do
+    snippet=""
+    if [[ -f "${maint}" ]]; then
+      while read -r line; do
+        [[ -n "${line}" ]] || continue
+        snippet+="dpkg-maintscript-helper ${line//@VERSION@/${dver}} -- \"\$@\""$'\n'
+      done < "${maint}"
+    fi
+    if [[ "${kind}" == postinst && -n "${units}" ]]; then
+      snippet+="if [ \"\$1\" = configure ] && [ -d /run/systemd/system ]; then systemctl daemon-reload >/dev/null 2>&1 || true; systemctl enable ${units}>/dev/null 2>&1 || true; systemctl start ${units}>/dev/null 2>&1 || true; fi"$'\n'
+    fi
+    if [[ -f "${mdir}/packaging/debian/${pkg}.${kind}" ]]; then
+      awk -v snippet="${snippet}" '$0 == "#DEBHELPER#" { printf "%s", snippet; next } { print }' \
+        "${mdir}/packaging/debian/${pkg}.${kind}" > "${root}/DEBIAN/${kind}"
+    elif [[ -n "${snippet}" ]]; then
+      printf '#!/bin/sh\nset -e\n%s' "${snippet}" > "${root}/DEBIAN/${kind}"
+    else
+      continue
+    fi
+    chmod 0755 "${root}/DEBIAN/${kind}"
+  done
 }
 
 for ver in "${VERSIONS[@]}"; do
@@ -261,6 +324,10 @@ for ver in "${VERSIONS[@]}"; do
   mdir="$(module_dir "${ver}")"
   epoch="$(date -d "$(cat "${bindir}/.release-time")" +%s)"
   log "packaging ${dver}"
+  # From 1.18 the toolkit requires libnvidia-container-tools at exactly its own version; the
+  # placeholders depend on each other the same way, as the real libnvidia-container packages do.
+  lib_relation=">="
+  if dpkg --compare-versions "${ver}" ge 1.18.0; then lib_relation="="; fi
 
   # libnvidia-container1 (PLACEHOLDER: the real one is the C library, needs a GPU driver)
   r="${STAGE}/libnvidia-container1_${dver}"
@@ -281,44 +348,24 @@ The real package (built from github.com/NVIDIA/libnvidia-container, C) needs an 
 its arguments) to /var/log/nvidia-container-cli.log and exits 0. It touches no device."
   write_control "${r}" libnvidia-container-tools "${dver}" \
     "NVIDIA container runtime library (command-line tools) (LAB PLACEHOLDER)" \
-    "Source: libnvidia-container" "Depends: libnvidia-container1 (>= ${dver})"
+    "Source: libnvidia-container" "Depends: libnvidia-container1 (${lib_relation} ${dver})"
   build_deb "${r}" "${epoch}"
 
-  # nvidia-container-toolkit-base (real: nvidia-ctk, nvidia-container-runtime, nvidia-cdi-hook)
-  r="${STAGE}/nvidia-container-toolkit-base_${dver}"
-  mkdir -p "${r}/usr/bin" "${r}/usr/share/doc/nvidia-container-toolkit-base"
-  while read -r bin dest; do
-    [[ -n "${bin}" ]] || continue
-    install -m 0755 "${bindir}/${bin}" "${r}${dest}/${bin}"
-  done < "${mdir}/packaging/debian/nvidia-container-toolkit-base.install"
-  install -m 0644 "${mdir}/packaging/debian/copyright" "${r}/usr/share/doc/nvidia-container-toolkit-base/copyright"
-  write_control "${r}" nvidia-container-toolkit-base "${dver}" \
-    "NVIDIA Container Toolkit Base (lab rebuild of ${MODULE}@v${ver})" \
-    "Source: nvidia-container-toolkit" \
-    "Breaks: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook, nvidia-container-toolkit (<= 1.10.0-1)" \
-    "Replaces: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook"
-  install_maint "${mdir}" nvidia-container-toolkit-base "${r}" postinst
-  build_deb "${r}" "${epoch}"
-
-  # nvidia-container-toolkit (real: nvidia-container-runtime-hook)
-  r="${STAGE}/nvidia-container-toolkit_${dver}"
-  mkdir -p "${r}/usr/bin" "${r}/usr/share/doc/nvidia-container-toolkit"
-  while read -r bin dest; do
-    [[ -n "${bin}" ]] || continue
-    install -m 0755 "${bindir}/${bin}" "${r}${dest}/${bin}"
-  done < "${mdir}/packaging/debian/nvidia-container-toolkit.install"
-  install -m 0644 "${mdir}/packaging/debian/copyright" "${r}/usr/share/doc/nvidia-container-toolkit/copyright"
-  # Depends as in upstream's packaging/debian/control, with @VERSION@ and
-  # @LIBNVIDIA_CONTAINER_TOOLS_VERSION@ set to this release (as NVIDIA's CI does).
-  write_control "${r}" nvidia-container-toolkit "${dver}" \
-    "NVIDIA Container toolkit (lab rebuild of ${MODULE}@v${ver})" \
-    "Source: nvidia-container-toolkit" \
-    "Depends: nvidia-container-toolkit-base (= ${dver}), libnvidia-container-tools (>= ${dver}), libnvidia-container-tools (<< 2.0.0)" \
-    "Breaks: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook" \
-    "Replaces: nvidia-container-runtime (<= 3.5.0-1), nvidia-container-runtime-hook"
-  install_maint "${mdir}" nvidia-container-toolkit "${r}" postinst
-  install_maint "${mdir}" nvidia-container-toolkit "${r}" postrm
-  build_deb "${r}" "${epoch}"
+  # nvidia-container-toolkit-base and nvidia-container-toolkit: NVIDIA's real tools and files,
+  # with the relations upstream's packaging/debian/control gives them.
+  for pkg in nvidia-container-toolkit-base nvidia-container-toolkit; do
+    r="${STAGE}/${pkg}_${dver}"
+    install_listed "${mdir}" "${pkg}" "${r}" "${bindir}"
+    install -D -m 0644 "${mdir}/packaging/debian/copyright" "${r}/usr/share/doc/${pkg}/copyright"
+    fields=("Source: nvidia-container-toolkit")
+    for field in Pre-Depends Depends Breaks Replaces; do
+      value="$(control_field "${mdir}" "${pkg}" "${field}" "${dver}")"
+      [[ -z "${value}" ]] || fields+=("${field}: ${value}")
+    done
+    write_control "${r}" "${pkg}" "${dver}" "NVIDIA Container Toolkit$([[ ${pkg} == *-base ]] && printf ' Base') (lab rebuild of ${MODULE}@v${ver})" "${fields[@]}"
+    install_maint_scripts "${mdir}" "${pkg}" "${r}" "${dver}"
+    build_deb "${r}" "${epoch}"
+  done
 done
 phase debs
 

@@ -22,6 +22,9 @@ const label = "gnh.mirror-e2e";
 const KEYRING = "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg";
 const LIST = "/etc/apt/sources.list.d/nvidia-container-toolkit.list";
 const PKGS = ["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"];
+// The newest version the mirror builds (lab/mirror/build-repo.sh VERSIONS): apt's candidate, and
+// the one whose .debs the tampered-deb tree modifies.
+const NEWEST = "1.20.2-1";
 const pinned = (v: string) => PKGS.map((p) => `${p}=${v}`).join(" ");
 
 /** Every one of `expected` appears in `output` (each line named on failure). */
@@ -196,11 +199,37 @@ apt-get install -s nvidia-container-toolkit=1.17.7-1 nvidia-container-toolkit-ba
 `);
         expectLines(r.out, [
             "RC toolkit-only=100",
-            "Depends: nvidia-container-toolkit-base (= 1.17.7-1) but 1.17.8-1 is to be installed",
+            `Depends: nvidia-container-toolkit-base (= 1.17.7-1) but ${NEWEST} is to be installed`,
             "RC two-pinned=0",
         ]);
         // Pinning two of the four is not enough: the tools float to the newest version.
-        expect(r.out).toMatch(/Inst libnvidia-container-tools \(1\.17\.8-1 /);
+        expect(r.out).toContain(`Inst libnvidia-container-tools (${NEWEST} `);
+    });
+
+    it("from 1.18 on, like NVIDIA's: libraries at exactly the toolkit's version, the CDI refresh units shipped and enabled, config.toml kept on upgrade", () => {
+        const r = client(`${prelude()}
+apt-get -qq update --error-on=any
+apt-get install -s ${pinned("1.20.2-1").replace("libnvidia-container-tools=1.20.2-1", "libnvidia-container-tools=1.19.1-1")}; echo "RC mixed=$?"
+apt-get install -y -qq ${pinned("1.17.8-1")} >/dev/null; echo "RC install-1.17.8=$?"
+nvidia-ctk config --config-file=/etc/nvidia-container-runtime/config.toml --in-place --set nvidia-container-cli.debug=/var/log/gnh-kept.log
+apt-get install -y -qq ${pinned("1.20.2-1")} >/dev/null; echo "RC upgrade=$?"
+echo "VERSION: $(nvidia-ctk --version | head -1)"
+for f in /lib/systemd/system/nvidia-cdi-refresh.path /lib/systemd/system/nvidia-cdi-refresh.service /etc/nvidia-container-toolkit/nvidia-cdi-refresh.env; do test -f "$f" && echo "FILE: $f"; done
+grep -c 'gnh-kept.log' /etc/nvidia-container-runtime/config.toml | sed 's/^/KEPT: /'
+dpkg-query -W -f '\${Conffiles}\n' nvidia-container-toolkit-base | grep -o '/etc/[^ ]*' | sed 's/^/CONFFILE: /'
+`);
+        expectLines(r.out, [
+            "RC mixed=100",
+            "Depends: libnvidia-container-tools (= 1.20.2-1) but 1.19.1-1 is to be installed",
+            "RC install-1.17.8=0",
+            "RC upgrade=0",
+            "VERSION: NVIDIA Container Toolkit CLI version 1.20.2",
+            "FILE: /lib/systemd/system/nvidia-cdi-refresh.path",
+            "FILE: /lib/systemd/system/nvidia-cdi-refresh.service",
+            "FILE: /etc/nvidia-container-toolkit/nvidia-cdi-refresh.env",
+            "KEPT: 1",
+            "CONFFILE: /etc/nvidia-container-toolkit/nvidia-cdi-refresh.env",
+        ]);
     });
 
     it("the runtime adds the hook; the hook calls nvidia-container-cli only when a GPU is requested", () => {
@@ -262,7 +291,7 @@ apt-cache policy nvidia-container-toolkit | grep Candidate
             "W: Some index files failed to download. They have been ignored, or old ones used instead.",
             "RC error-on-any=100",
             "E: Some index files failed to download.",
-            "Candidate: 1.17.8-1", // stale index still in use
+            `Candidate: ${NEWEST}`, // stale index still in use
         ]);
     });
 
@@ -279,8 +308,8 @@ apt-get install -y -qq ${pinned("1.17.8-1")} >/dev/null; echo "RC install=$?"
     it("tampered-deb: metadata verifies, but installing a modified .deb fails on size or hash", () => {
         const r = client(`${prelude({ repo: "tampered-deb" })}
 apt-get update --error-on=any; echo "RC update=$?"
-apt-get install -y nvidia-container-toolkit-base=1.17.8-1; echo "RC appended=$?"
-apt-get install -y libnvidia-container1=1.17.8-1; echo "RC flipped=$?"
+apt-get install -y nvidia-container-toolkit-base=${NEWEST}; echo "RC appended=$?"
+apt-get install -y libnvidia-container1=${NEWEST}; echo "RC flipped=$?"
 apt-get install -y -qq nvidia-container-toolkit-base=1.17.7-1 >/dev/null; echo "RC untouched=$?"
 `);
         expect(r.out).toContain("RC update=0");

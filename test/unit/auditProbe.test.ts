@@ -58,7 +58,7 @@ function probeText(overrides: Record<string, [string, number?]> = {}): string {
         "daemon-json": [JSON.stringify({ ...desiredDaemonConfig(), "seccomp-profile": "/etc/docker/seccomp.json" })],
         "docker-info": [JSON.stringify({ ServerVersion: "26.1.5+dfsg1", DefaultRuntime: "runc", Runtimes: { runc: { path: "runc" }, nvidia: { path: "/usr/bin/nvidia-container-runtime" } } })],
         "seccomp-sha256": [`/etc/docker/seccomp.json\n${SHA}\n`],
-        "dpkg": [["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"].map((p) => `${p}\t1.17.8-1\thi `).join("\n")
+        "dpkg": [["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"].map((p) => `${p}\t1.20.2-1\thi `).join("\n")
             + "\ndocker.io\t26.1.5+dfsg1-9+deb13u1+b1\tii \nrunc\t1.1.15+ds1-2+deb13u1\tii \ncontainerd\t1.7.24~ds1-6+deb13u1\tii \n", 1],
         "runc-version": ["runc version 1.1.15+ds1\ncommit: 1.1.15+ds1-2+deb13u1\n"],
         "config-toml": [CONFIG_TOML],
@@ -68,6 +68,7 @@ function probeText(overrides: Record<string, [string, number?]> = {}): string {
         "audit-paths": [LAB_AUDIT_PATHS_TEXT],
         "audit-rules": [`### /etc/audit/rules.d/gnh-docker.rules\n${LAB_AUDIT_RULES}\n`],
         "audit-loaded": ["", 3], // auditd does not run in a lab container
+        "nvidia-driver": ["", 1], // no GPU driver in a lab container
         "containers": ["[]\n"],
         ...overrides,
     };
@@ -132,9 +133,10 @@ describe("facts", () => {
 
     it("turn a hardened node's probe into facts", () => {
         const facts = factsFromProbe(parseProbeOutput(probeText()));
-        expect(facts.toolkit?.version).toBe("1.17.8-1");
+        expect(facts.toolkit?.version).toBe("1.20.2-1");
         expect(facts.toolkit?.runtimeConfig).toMatchObject({ "nvidia-container-cli.ldconfig": "@/sbin/ldconfig", "accept-nvidia-visible-devices-envvar-when-unprivileged": false });
-        expect(facts.host.runc).toEqual({ version: "1.1.15+ds1-2+deb13u1", from: "dpkg", distro: "debian" });
+        expect(facts.host.runc).toEqual({ version: "1.1.15+ds1-2+deb13u1", from: "dpkg", distro: "debian", package: "runc" });
+        expect(facts.host.driver).toBeUndefined();
         expect(facts.host.seccomp).toEqual({ path: "/etc/docker/seccomp.json", sha256: SHA });
         expect(facts.aptSources).toEqual([{ origin: "/etc/apt/sources.list.d/nvidia-container-toolkit.list", uri: "http://gnh-mirror/good/stable/deb/amd64", signedBy: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", fingerprints: [MIRROR_FPR] }]);
         expect(facts.warnings).toEqual([]);

@@ -240,9 +240,9 @@ describe("the CrossGuard adapter", () => {
     it("judges gnh:host:NvidiaToolkit inputs with the toolkit rules, trusting the pinned fingerprint", async () => {
         const { desiredRuntimeConfig } = await import("../../lib/toolkitConfig");
         const props = {
-            version: "1.17.8",
+            version: "1.20.2",
             repository: { url: "http://gnh-mirror/good/stable/deb/amd64", keyUrl: "http://gnh-mirror/good/gpgkey", fingerprint: "8D10C53CED819F7C8AD93888E59F858F05C78659", keyringPath: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", listPath: "/etc/apt/sources.list.d/nvidia-container-toolkit.list" },
-            runtimeConfig: desiredRuntimeConfig("1.17.8"),
+            runtimeConfig: desiredRuntimeConfig("1.20.2"),
         };
         expect(await run("gnh:host:NvidiaToolkit", props)).toEqual([]);
         const weak = await run("gnh:host:NvidiaToolkit", { ...props, version: "1.17.3", repository: { ...props.repository, url: "http://nvidia.github.io/libnvidia-container/stable/deb/amd64" } }, "gnh-node-1-toolkit");

@@ -1,7 +1,11 @@
 // Live-only rules: runc and engine versions (distribution backports included), the runtimes
 // docker info reports, the seccomp profile's hash, and CIS section 3 owners and modes.
 import { describe, expect, it } from "vitest";
-import { ENGINE_ADVISORIES, FILE_EXPECTATIONS, HostFacts, judgeVersion, liveRules, modeWithin, RUNC_ADVISORIES, upstreamOf } from "../../rules/liveRules";
+import { BUILT_IN_ADVISORIES } from "../../lib/advisories";
+import { FILE_EXPECTATIONS, HostFacts, judgeVersion, liveRules, modeWithin, upstreamOf } from "../../rules/liveRules";
+
+const RUNC_ADVISORIES = BUILT_IN_ADVISORIES.runc;
+const ENGINE_ADVISORIES = BUILT_IN_ADVISORIES.engine;
 
 const rule = (id: string) => liveRules.find((r) => r.id === id)!;
 const SHA = "12f397e74f41fd6a630de68bd66f67ec308301374c70cf9696f1042cbe2eb7c3";
@@ -12,6 +16,7 @@ const hardened: HostFacts = {
     runtimes: { runc: "runc", nvidia: "/usr/bin/nvidia-container-runtime" },
     seccomp: { path: "/etc/docker/seccomp.json", sha256: SHA },
     files: FILE_EXPECTATIONS.map((e) => ({ path: e.paths[0], owner: e.owner, group: e.group, mode: e.mode })),
+    driver: { version: "580.159.03", raw: "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.03  Release Build  (dvs-builder@U16-I1-N08-02-2)  Thu May 14 2026\n" },
     options: { seccompSha256: [SHA] },
 };
 
@@ -22,7 +27,11 @@ const badCases: Record<string, { facts: HostFacts; message: string }> = {
     },
     "GNH-RUNTIME-ENGINE-ADVISORIES": {
         facts: { ...hardened, engine: { version: "26.1.5", from: "binary" } },
-        message: "the Docker engine 26.1.5 is affected by CVE-2026-34040 (upstream fix 29.3.1; mitigation: no authorization plugin, or one that does not depend on request bodies)",
+        message: "the Docker engine 26.1.5 is affected by CVE-2026-34040 (upstream fix 29.3.1 / 25.0.16; mitigation: no authorization plugin, or one that does not depend on request bodies)",
+    },
+    "GNH-DRIVER-ADVISORIES": {
+        facts: { ...hardened, driver: { version: "570.195.03", raw: "" } },
+        message: "driver 570.195.03 is affected by CVE-2026-24187 (high, NVIDIA-5821: the R570 branch has no fix: affected: a branch the bulletin does not list (R570 and older than R535) gets no fix; move to a listed branch (fixed branches: R595 595.71.05, R580 580.159.03, R535 535.309.01); https://nvidia.custhelp.com/app/answers/detail/a_id/5821) [data/advisories.json (built in), 2026-11-30]",
     },
     "GNH-RUNTIME-NVIDIA-REGISTERED": {
         facts: { ...hardened, runtimes: { runc: "runc", nvidia: "nvidia-container-runtime" } },

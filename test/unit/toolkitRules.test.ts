@@ -2,13 +2,14 @@
 // with the CVE ids or the source named in the message.
 import { describe, expect, it } from "vitest";
 import { desiredRuntimeConfig, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH } from "../../lib/toolkitConfig";
-import { isPrivateHost, ToolkitFacts, toolkitAdvisoriesFor, toolkitRules } from "../../rules/toolkitRules";
+import { toolkitAdvisoriesFor } from "../../lib/advisories";
+import { isPrivateHost, ToolkitFacts, toolkitRules } from "../../rules/toolkitRules";
 
 const MIRROR_FPR = "8D10C53CED819F7C8AD93888E59F858F05C78659";
 const pkgs = (v: string) => ({ "nvidia-container-toolkit": v, "nvidia-container-toolkit-base": v, "libnvidia-container-tools": v, "libnvidia-container1": v });
 
 const hardened: ToolkitFacts = {
-    toolkit: { version: "1.17.8-1", packages: pkgs("1.17.8-1"), runtimeConfig: desiredRuntimeConfig("1.17.8") },
+    toolkit: { version: "1.20.2-1", packages: pkgs("1.20.2-1"), runtimeConfig: desiredRuntimeConfig("1.20.2") },
     aptSources: [{
         origin: "/etc/apt/sources.list.d/nvidia-container-toolkit.list",
         uri: "https://nvidia.github.io/libnvidia-container/stable/deb/amd64",
@@ -22,12 +23,12 @@ const config = (patch: object) => ({ ...hardened, toolkit: { ...hardened.toolkit
 
 const badCases: Record<string, { facts: ToolkitFacts; message: string }> = {
     "GNH-TOOLKIT-ADVISORIES": {
-        facts: { ...hardened, toolkit: { ...hardened.toolkit, version: "1.17.4-1", packages: pkgs("1.17.4-1"), runtimeConfig: desiredRuntimeConfig("1.17.4") } },
-        message: "toolkit 1.17.4-1 is affected by CVE-2025-23266, CVE-2025-23267 (fixed in 1.17.8; mitigation: features.disable-cuda-compat-lib-hook = true and regenerated CDI specs)",
+        facts: { ...hardened, toolkit: { ...hardened.toolkit, version: "1.18.2-1", packages: pkgs("1.18.2-1"), runtimeConfig: desiredRuntimeConfig("1.18.2") } },
+        message: "toolkit 1.18.2-1 is affected by CVE-2026-24260 (high 8.5, NVIDIA-5850: fixed in 1.19.1, no fix on the 1.17 or 1.18 line; https://nvidia.custhelp.com/app/answers/detail/a_id/5850) [data/advisories.json (built in), 2026-11-30]",
     },
     "GNH-TOOLKIT-PACKAGES-MATCH": {
-        facts: { ...hardened, toolkit: { ...hardened.toolkit, packages: { ...pkgs("1.17.8-1"), "libnvidia-container1": "1.17.7-1" } } },
-        message: "toolkit packages differ: nvidia-container-toolkit 1.17.8-1, nvidia-container-toolkit-base 1.17.8-1, libnvidia-container-tools 1.17.8-1, libnvidia-container1 1.17.7-1",
+        facts: { ...hardened, toolkit: { ...hardened.toolkit, packages: { ...pkgs("1.20.2-1"), "libnvidia-container1": "1.19.1-1" } } },
+        message: "toolkit packages differ: nvidia-container-toolkit 1.20.2-1, nvidia-container-toolkit-base 1.20.2-1, libnvidia-container-tools 1.20.2-1, libnvidia-container1 1.19.1-1",
     },
     "GNH-TOOLKIT-LDCONFIG": {
         facts: config({ "nvidia-container-cli.ldconfig": "/sbin/ldconfig" }),
@@ -84,11 +85,13 @@ describe("toolkit and apt rules", () => {
 
     it("names every advisory that applies, oldest first", () => {
         expect(toolkitAdvisoriesFor("1.16.1").flatMap((a) => a.cves)).toEqual([
-            "CVE-2024-0132", "CVE-2024-0133", "CVE-2024-0135", "CVE-2024-0136", "CVE-2024-0137", "CVE-2025-23359", "CVE-2025-23266", "CVE-2025-23267",
+            "CVE-2024-0132", "CVE-2024-0133", "CVE-2024-0134", "CVE-2024-0135", "CVE-2024-0136", "CVE-2024-0137", "CVE-2025-23359", "CVE-2025-23266", "CVE-2025-23267", "CVE-2026-24260",
         ]);
-        expect(toolkitAdvisoriesFor("1.17.3-1").flatMap((a) => a.cves)).toEqual(["CVE-2025-23359", "CVE-2025-23266", "CVE-2025-23267"]);
-        expect(toolkitAdvisoriesFor("1.17.8")).toEqual([]);
-        expect(toolkitAdvisoriesFor("1.18.0-1")).toEqual([]);
+        expect(toolkitAdvisoriesFor("1.17.3-1").flatMap((a) => a.cves)).toEqual(["CVE-2025-23359", "CVE-2025-23266", "CVE-2025-23267", "CVE-2026-24260"]);
+        expect(toolkitAdvisoriesFor("1.17.8").flatMap((a) => a.cves)).toEqual(["CVE-2026-24260"]);
+        expect(toolkitAdvisoriesFor("1.18.2-1").flatMap((a) => a.cves)).toEqual(["CVE-2026-24260"]);
+        expect(toolkitAdvisoriesFor("1.19.1")).toEqual([]);
+        expect(toolkitAdvisoriesFor("1.20.2-1")).toEqual([]);
     });
 
     it("accepts an old toolkit's compat hook only when it is disabled", () => {
