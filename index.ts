@@ -28,6 +28,8 @@ for (const node of fleet.nodes.filter((n) => only === undefined || only.includes
         connection,
         toolkitVersion,
         advisories,
+        // extra config.toml keys, e.g. nvidia-container-runtime.mode (docs/toolkit.md)
+        toolkitExtraRuntimeConfig: config.getObject<Record<string, string | boolean>>("toolkitRuntimeConfig"),
         mirrorUrl: fleet.mirror?.url,
         mirrorFingerprint: fleet.mirror?.fingerprint,
         mirrorKeyUrl: fleet.mirror?.keyUrl,

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AdvisoryData } from "../lib/advisories";
 import { OnDestroy } from "../lib/destroyPlan";
-import { DEFAULT_TOOLKIT_VERSION } from "../lib/toolkitConfig";
+import { DEFAULT_TOOLKIT_VERSION, RuntimeConfig } from "../lib/toolkitConfig";
 import { NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { CisFileModes } from "./cisFileModes";
@@ -16,6 +16,8 @@ export interface GpuNodeArgs {
     readonly connection: pulumi.Input<NodeConnection>;
     /** All four toolkit packages' version; default DEFAULT_TOOLKIT_VERSION. */
     readonly toolkitVersion?: string;
+    /** config.toml keys to manage besides the hardened ones (the policy pack still judges the result). */
+    readonly toolkitExtraRuntimeConfig?: RuntimeConfig;
     /** The advisory data the pin is checked against; default the built-in data. */
     readonly advisories?: AdvisoryData;
     /** Repository root laid out like NVIDIA's (`<root>/stable/deb/amd64`, `<root>/gpgkey`); default NVIDIA's. */
@@ -43,6 +45,7 @@ export class GpuNode extends pulumi.ComponentResource {
             connection: args.connection,
             version: args.toolkitVersion ?? DEFAULT_TOOLKIT_VERSION,
             advisories: args.advisories,
+            extraRuntimeConfig: args.toolkitExtraRuntimeConfig,
             repositoryUrl: args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/stable/deb/amd64` : undefined,
             keyUrl: args.mirrorKeyUrl ?? (args.mirrorUrl ? `${args.mirrorUrl.replace(/\/+$/, "")}/gpgkey` : undefined),
             fingerprint: args.mirrorFingerprint,

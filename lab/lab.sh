@@ -38,6 +38,7 @@ DEBIAN_SOURCES=(
 )
 INCLUDE=systemd,systemd-sysv,dbus,openssh-server,docker.io,docker-cli,iptables,ca-certificates,gnupg,procps,curl,busybox,iproute2,kmod
 CUSTOMIZE="$SCRIPT_DIR/node/customize.sh"
+CDI_PLACEHOLDER_SPEC="$SCRIPT_DIR/node/cdi-placeholder.yaml"
 IMAGE_REPO=gnh-lab-node
 IMPORT_CHANGES=('CMD ["/lib/systemd/systemd"]' 'ENV container=docker')
 
@@ -507,6 +508,9 @@ stage_node_files() {
   install -m 0644 "$(host_key_file "$name").pub" "$dir/etc/ssh/ssh_host_ed25519_key.pub"
   install -d -m 0700 "$dir/root/.ssh"
   install -m 0600 "$KEY.pub" "$dir/root/.ssh/authorized_keys"
+  # What a GPU host's toolkit generates: a CDI spec for its (here: placeholder) GPUs.
+  install -d -m 0755 "$dir/etc/cdi"
+  install -m 0644 "$CDI_PLACEHOLDER_SPEC" "$dir/etc/cdi/nvidia.yaml"
   [ "$variant" = brownfield ] || return 0
 
   # The state NVIDIA's install guide leaves: a hand-written daemon.json that names the

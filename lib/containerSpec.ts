@@ -7,7 +7,7 @@
 // Every unsafe argument is refused here, each with its own message, before any resource exists;
 // then the finished spec is run through every container rule, so a spec that this module returns
 // passes them all (the PIDs limit included: the `docker run` form sets it).
-import { ContainerMountSpec, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
+import { ContainerMountSpec, containerGpuChannel, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
 import { parseImageReference, registryAllowed } from "../rules/imageReference";
 
 /** Where the toolkit's hook looks for GPUs requested as volume mounts (accept-nvidia-visible-devices-as-volume-mounts). */
@@ -430,7 +430,9 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
     };
     const failed = evaluateContainer({ container: spec, options: { allowedRegistries } })
         // allowTag is the caller's explicit choice to run by tag
-        .filter((r) => r.verdict.status === "fail" && !(args.allowTag === true && r.rule.id === containerImagePinned.id));
+        .filter((r) => r.verdict.status === "fail" && !(args.allowTag === true && r.rule.id === containerImagePinned.id)
+            // gpuRequest "device-requests" is the caller's explicit choice, for nodes that accept the variable
+            && !(gpus.mechanism === "device-requests" && r.rule.id === containerGpuChannel.id));
     if (failed.length > 0) {
         // Unreachable unless the rules and this module drift apart: say which rule, not "invalid".
         throw new GpuContainerArgsError(containerName, failed.map((r) => `${r.rule.id}: ${(r.verdict as { message: string }).message}`));

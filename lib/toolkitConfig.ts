@@ -84,3 +84,30 @@ export function readRuntimeConfig(toml: string, keys: readonly string[]): Record
     }
     return values;
 }
+
+/** From this toolkit version on, generated CDI specs use schema v0.7.0 (additionalGids). */
+export const CDI_SPEC_V070_FROM = "1.19.0";
+/** The first Docker release whose CDI library reads schema v0.7.0 specs. */
+export const DOCKER_READS_CDI_V070 = "26.1.0";
+/** NVIDIA's documented workaround for older engines: specs without additionalGids (v0.6.0). */
+export const NO_ADDITIONAL_GIDS_FEATURE = "features.no-additional-gids-for-device-nodes";
+
+/**
+ * Why this toolkit must not go onto a node with this Docker, or undefined when it may. A toolkit
+ * that writes v0.7.0 CDI specs on an engine that cannot read them leaves every GPU container
+ * unable to start; NVIDIA's workaround (the feature flag above) is honoured. dockerVersion as
+ * `docker version` prints the server's ("26.1.5+dfsg1"); undefined when it could not be read.
+ */
+export function cdiSchemaProblem(toolkitVersion: string, dockerVersion: string | undefined, runtimeConfig: RuntimeConfig): string | undefined {
+    const upstream = toolkitVersion.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+    if (compareVersions(upstream, CDI_SPEC_V070_FROM) < 0 || runtimeConfig[NO_ADDITIONAL_GIDS_FEATURE] === true) {
+        return undefined;
+    }
+    const docker = /^(\d+\.\d+(\.\d+)?)/.exec(dockerVersion ?? "")?.[1];
+    if (docker === undefined) {
+        return `toolkit ${toolkitVersion} writes CDI specs at schema v0.7.0, which needs Docker >= 26.1, and the node's Docker version could not be read (${JSON.stringify(dockerVersion ?? "")}): start Docker, or set ${NO_ADDITIONAL_GIDS_FEATURE} = true`;
+    }
+    return compareVersions(docker, DOCKER_READS_CDI_V070) < 0
+        ? `toolkit ${toolkitVersion} writes CDI specs at schema v0.7.0, which Docker ${dockerVersion} cannot read (it needs 26.1 or later): upgrade Docker, pin a toolkit before ${CDI_SPEC_V070_FROM}, or set ${NO_ADDITIONAL_GIDS_FEATURE} = true (NVIDIA's workaround) through the component's extraRuntimeConfig`
+        : undefined;
+}

@@ -6,7 +6,7 @@
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
-import { debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, RuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { cdiSchemaProblem, debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, RuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { NodeError, sessionFor, SshSession } from "./ssh";
 import { ownedByAnother } from "../lib/destroyPlan";
 import { readOwner } from "./ownerRecord";
@@ -146,6 +146,8 @@ nvidia-ctk config --config-file="$config" --in-place "$@" 2>&1 || { mv -f "$conf
 rm -f "$config.gnh-bak"
 `;
 
+const DOCKER_VERSION_SCRIPT = "docker version --format '{{.Server.Version}}'";
+
 const STATE_SCRIPT = `
 dpkg-query -W -f '\${Package} \${Version} \${db:Status-Abbrev}\\n' "$@" 2>/dev/null | sed 's/^/pkg /'
 apt-mark showhold 2>/dev/null | sed 's/^/hold /'
@@ -187,6 +189,12 @@ async function apply(inputs: NvidiaToolkitInputs): Promise<NvidiaToolkitOutputs>
     const repo = inputs.repository;
     const version = debianVersion(inputs.version);
     const pins = TOOLKIT_PACKAGES.map((p) => `${p}=${version}`);
+    // preflight, before anything changes: the engine must be able to read the specs this toolkit writes
+    const docker = await session.run(DOCKER_VERSION_SCRIPT);
+    const cdiProblem = cdiSchemaProblem(inputs.version, docker.code === 0 ? docker.stdout.trim() : undefined, inputs.runtimeConfig);
+    if (cdiProblem !== undefined) {
+        throw new NodeError(node, `nothing was changed: ${cdiProblem}`);
+    }
     const source = await session.run(SOURCE_SCRIPT, [repo.keyUrl, repo.fingerprint, repo.url, repo.keyringPath, repo.listPath, ...pins], { timeoutMs: 600_000 });
     if (source.code !== 0) {
         throw new NodeError(node, `nothing was changed in the node's apt sources: ${source.stderr.trim() || `step failed with exit ${source.code}`}`);

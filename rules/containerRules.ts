@@ -189,12 +189,51 @@ export const containerGpusExplicit: ContainerRule = {
     severity: "high",
     controls: [cis("5.17"), seed("GPU devices isolated")],
     rationale: "A container that gets every GPU can read other tenants' GPU memory and starve their jobs. \"All GPUs\" has many spellings (--gpus all, device=all, count -1, nvidia.com/gpu=all, NVIDIA_VISIBLE_DEVICES=all, raw /dev/nvidia* devices, the volume-mount form); each one is caught.",
-    remediation: "Request GPUs by index or UUID (--gpus '\"device=0\"', deviceRequests[].deviceIds) or by CDI name (--device nvidia.com/gpu=0); do not set NVIDIA_VISIBLE_DEVICES=all or map /dev/nvidia* directly.",
+    remediation: "Request GPUs by CDI name (--device nvidia.com/gpu=0; HardenedGpuContainer gpuChannel \"cdi\"), or by index or UUID through the volume-mount channel (HardenedGpuContainer's default); do not set NVIDIA_VISIBLE_DEVICES=all or map /dev/nvidia* directly.",
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
     evaluate: ({ container }) => {
         const problems = gpuProblems(container);
         return problems.length > 0 ? fail(`${named(container)} asks for GPUs without naming them: ${problems.join("; ")}`) : pass;
+    },
+};
+
+/** Values of NVIDIA_VISIBLE_DEVICES that ask for no GPU. */
+const NO_GPU_VALUES = new Set(["", "void", "none"]);
+
+/** The channels a container uses that a hardened toolkit ignores for unprivileged containers. */
+function envvarChannels(container: ContainerSpec): string[] {
+    const channels: string[] = [];
+    for (const request of container.deviceRequests) {
+        if (request.driver !== "cdi") {
+            channels.push(`a Docker GPU request (--gpus${request.deviceIds.length > 0 ? ` "device=${request.deviceIds.join(",")}"` : request.count === -1 ? " all" : ` ${request.count}`})`);
+        }
+    }
+    const visible = container.env.NVIDIA_VISIBLE_DEVICES;
+    if (visible !== undefined && !NO_GPU_VALUES.has(visible.trim().toLowerCase())) {
+        channels.push(`NVIDIA_VISIBLE_DEVICES=${visible}`);
+    }
+    return channels;
+}
+
+export const containerGpuChannel: ContainerRule = {
+    id: "GNH-CONTAINER-GPU-CHANNEL",
+    title: "Unprivileged containers select GPUs through CDI names or device mounts, not --gpus or NVIDIA_VISIBLE_DEVICES",
+    severity: "low",
+    controls: [seed("GPU devices isolated")],
+    rationale: "A hardened node sets accept-nvidia-visible-devices-envvar-when-unprivileged = false (NVIDIA's default is true, so any image could claim every GPU). Docker's --gpus is passed to the toolkit as that environment variable, so an unprivileged container that asks this way starts without a GPU. Advisory: it is a broken workload, not a weakness; the migration is to CDI names, which dockerd injects itself.",
+    remediation: "Replace --gpus '\"device=0\"' (or NVIDIA_VISIBLE_DEVICES=0) with --device nvidia.com/gpu=0 (Docker 26.1 needs \"features\": {\"cdi\": true}, which HardenedDockerDaemon sets; Docker 28+ has it on); in Pulumi, deviceRequests [{ driver: \"cdi\", deviceIds: [\"nvidia.com/gpu=0\"] }] or HardenedGpuContainer with gpuChannel \"cdi\".",
+    enforcement: "advisory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const channels = envvarChannels(container);
+        // privileged is read only when it matters: at preview it may be unknown
+        if (channels.length === 0 || container.privileged) {
+            return pass; // the toolkit honours the variable for privileged containers (which fail their own rule)
+        }
+        return channels.length > 0
+            ? fail(`${named(container)} asks for GPUs through ${channels.join(" and ")}: on a hardened node an unprivileged container gets no GPU that way; use CDI names (--device nvidia.com/gpu=<index>)`)
+            : pass;
     },
 };
 
@@ -445,6 +484,7 @@ export const containerRules: readonly ContainerRule[] = [
     containerCapabilities,
     containerNonRoot,
     containerGpusExplicit,
+    containerGpuChannel,
     containerSensitiveMounts,
     containerDockerSocket,
     containerHostNamespaces,

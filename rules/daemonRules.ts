@@ -261,6 +261,26 @@ export const daemonNvidiaRuntime: DaemonRule = {
     }),
 };
 
+export const daemonCdi: DaemonRule = {
+    id: "GNH-DAEMON-CDI",
+    title: "Docker's CDI support is on, so unprivileged containers get GPUs by CDI name",
+    severity: "low",
+    controls: [seed("GPU devices isolated")],
+    rationale: "A hardened toolkit ignores NVIDIA_VISIBLE_DEVICES (and so docker run --gpus) for unprivileged containers; CDI names (--device nvidia.com/gpu=0) are the channel that works, injected by dockerd from the specs in /etc/cdi and /var/run/cdi. Docker 26.1 (Debian 13) needs \"features\": {\"cdi\": true}; from Docker 28 it is the default, and setting it stays harmless. Advisory: without it GPU jobs break, nothing is exposed.",
+    remediation: 'Set "features": {"cdi": true} in daemon.json (keep any other feature flags beside it), and keep a CDI spec for the GPUs in /etc/cdi or /var/run/cdi (nvidia-ctk cdi generate; the toolkit\'s nvidia-cdi-refresh units from 1.18 on).',
+    enforcement: "advisory",
+    checkedAt: ["preview", "audit"],
+    desired: { features: { cdi: true } },
+    evaluate: onDaemon((daemon) => {
+        const features = daemon.features;
+        if (features !== undefined && (typeof features !== "object" || features === null || Array.isArray(features))) {
+            return fail(`daemon.json "features" is ${JSON.stringify(features)}, not an object of feature flags`);
+        }
+        const cdi = (features as Record<string, unknown> | undefined)?.cdi;
+        return cdi === true ? pass : fail(`daemon.json "features.cdi" is ${cdi === undefined ? "unset" : JSON.stringify(cdi)}; it must be true on Docker before 28 for CDI device names to work`);
+    }),
+};
+
 export const daemonRules: readonly DaemonRule[] = [
     daemonIcc,
     daemonLogLevel,
@@ -276,4 +296,5 @@ export const daemonRules: readonly DaemonRule[] = [
     daemonSeccompProfile,
     daemonExperimental,
     daemonNvidiaRuntime,
+    daemonCdi,
 ];

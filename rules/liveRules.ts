@@ -252,6 +252,8 @@ export const FILE_EXPECTATIONS: readonly FileExpectation[] = [
     { paths: ["/etc/docker/seccomp.json"], owner: "root", group: "root", mode: "644", control: "3.x seccomp profile" },
     { paths: ["/etc/nvidia-container-runtime/config.toml"], owner: "root", group: "root", mode: "644", control: "toolkit config.toml" },
     { paths: ["/etc/cdi", "/var/run/cdi"], owner: "root", group: "root", mode: "755", control: "CDI spec directories" },
+    // a spec anyone but root can write is a hook that runs as root in every GPU container
+    { paths: ["/etc/cdi/nvidia.yaml", "/var/run/cdi/nvidia.yaml"], owner: "root", group: "root", mode: "644", control: "CDI specs" },
     { paths: [AUDIT_RULES_PATH], owner: "root", group: "root", mode: AUDIT_RULES_MODE.replace(/^0/, ""), control: "1.1.x audit rules file" },
 ];
 

@@ -58,7 +58,7 @@ build_pulumi_cli() {
   if ambient_pulumi_is_usable; then
     return
   fi
-  command -v go >/dev/null 2>&1 || die "no Pulumi CLI >= $GNH_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one: install the Pulumi CLI, or Go >= 1.25 so that set-up can build it."
+  command -v go >/dev/null 2>&1 || die "no Pulumi CLI >= $GNH_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one: install the Pulumi CLI, or Go >= 1.26 so that set-up can build it."
   say "building the Pulumi CLI v$GNH_PULUMI_VERSION from the Go module proxy (first run only; a few minutes)"
   mkdir -p "$bin"
   local work
@@ -107,7 +107,7 @@ fetch_seccomp_base() {
   # Pinned: this profile goes to every node, so its content is checked, not only the module sum.
   local want_sha256="01536f1d1df938ae611eba20d6349e0de7a99b6ecdee1549427a0b01b8301e28"
   [ -s "$target" ] && return
-  command -v go >/dev/null 2>&1 || die "Go is needed once to fetch Docker's default seccomp profile (module github.com/moby/profiles/seccomp): install Go >= 1.25."
+  command -v go >/dev/null 2>&1 || die "Go is needed once to fetch Docker's default seccomp profile (module github.com/moby/profiles/seccomp): install Go >= 1.26."
   say "fetching Docker's default seccomp profile (github.com/moby/profiles/seccomp $version)"
   local dir
   local scratch

@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../support/engine";
 import { fleetCli, initNodeStack, onNode, onNodeOk, onNodeWithInput, requireLab, resetNode, SLEEP_IMAGE_SCRIPT, upChanges } from "../support/lab";
+import { DEFAULT_TOOLKIT_VERSION } from "../../lib/toolkitConfig";
 
 const node = "gnh-node-1";
 const stack = uniqueStackName("e2e-gpunode");
@@ -40,7 +41,7 @@ describe(`pulumi up on a green lab node (${node})`, () => {
         const up = pulumi("up", "--yes", "--skip-preview");
         expect(up.status, up.stdout + up.stderr).toBe(0);
 
-        expect(onNodeOk(node, "nvidia-ctk --version")).toContain("version 1.17.8");
+        expect(onNodeOk(node, "nvidia-ctk --version")).toContain(`version ${DEFAULT_TOOLKIT_VERSION}`);
         expect(onNodeOk(node, "apt-mark showhold").trim().split("\n").sort()).toEqual(
             ["libnvidia-container-tools", "libnvidia-container1", "nvidia-container-toolkit", "nvidia-container-toolkit-base"]);
         expect(onNodeOk(node, "cat /etc/apt/sources.list.d/nvidia-container-toolkit.list").trim())
@@ -96,7 +97,7 @@ describe(`pulumi up on a green lab node (${node})`, () => {
         expect(text).toContain(`gnh:host:DockerDaemonConfig: (update)`);
         expect(text).toContain(`${node}-daemon-json`);
         expect(text).toMatch(/~ icc\s+: true => false/);
-        expect(text).toContain("nvidia-container-toolkit=1.17.8-1 (not held)");
+        expect(text).toContain(`nvidia-container-toolkit=${DEFAULT_TOOLKIT_VERSION}-1 (not held)`);
         expect(text).toMatch(/gnh:host:File: \(update\)[\s\S]*gnh-node-1-seccomp-json[\s\S]*content/);
         expect(text).toMatch(/~ accept-nvidia-visible-devices-envvar-when-unprivileged\s*: true => false/);
 
@@ -111,7 +112,7 @@ describe(`pulumi up on a green lab node (${node})`, () => {
         expect(inspect("job")).toEqual(before);
     });
 
-    it("downgrades to 1.17.7 and back by one config value; config.toml follows the version", () => {
+    it("downgrades to 1.17.7 and back to the default by one config value; config.toml follows the version", () => {
         pulumi("config", "set", "toolkitVersion", "1.17.7");
         const down = pulumi("up", "--yes", "--skip-preview");
         expect(down.status, down.stdout + down.stderr).toBe(0);
@@ -120,20 +121,20 @@ describe(`pulumi up on a green lab node (${node})`, () => {
             .toEqual(["1.17.7-1", "1.17.7-1", "1.17.7-1", "1.17.7-1"]);
         expect(onNodeOk(node, "grep '^disable-cuda-compat-lib-hook' /etc/nvidia-container-runtime/config.toml").trim()).toBe("disable-cuda-compat-lib-hook = true");
 
-        pulumi("config", "set", "toolkitVersion", "1.17.8");
+        pulumi("config", "rm", "toolkitVersion");
         const up = pulumi("up", "--yes", "--skip-preview");
         expect(up.status, up.stdout + up.stderr).toBe(0);
-        expect(onNodeOk(node, "nvidia-ctk --version")).toContain("version 1.17.8");
+        expect(onNodeOk(node, "nvidia-ctk --version")).toContain(`version ${DEFAULT_TOOLKIT_VERSION}`);
         expect(onNodeOk(node, "grep '^disable-cuda-compat-lib-hook' /etc/nvidia-container-runtime/config.toml").trim()).toBe("disable-cuda-compat-lib-hook = false");
     });
 
     it("refuses a version the mirror does not have, naming the node and the version", () => {
         pulumi("config", "set", "toolkitVersion", "1.17.99");
         const up = pulumi("up", "--yes", "--skip-preview");
-        pulumi("config", "set", "toolkitVersion", "1.17.8");
+        pulumi("config", "rm", "toolkitVersion");
         expect(up.status).not.toBe(0);
         expect(up.stdout + up.stderr).toMatch(/node gnh-node-1: nothing was changed in the node's apt sources: the pinned packages could not be fetched and verified from http:\/\/gnh-mirror\/good\/stable\/deb\/amd64:\s+E: Version '1\.17\.99-1' for '[a-z0-9-]+' was not found/);
-        expect(onNodeOk(node, "nvidia-ctk --version")).toContain("version 1.17.8");
+        expect(onNodeOk(node, "nvidia-ctk --version")).toContain(`version ${DEFAULT_TOOLKIT_VERSION}`);
     });
 
     it("rejects a daemon override that dockerd refuses, and leaves Docker running with the old file", () => {

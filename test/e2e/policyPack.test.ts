@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
 import { fleetFile, requireLab } from "../support/lab";
+import { DEFAULT_TOOLKIT_VERSION } from "../../lib/toolkitConfig";
 
 const policies = path.join(projectRoot, "policies");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-policy-"));
@@ -82,7 +83,7 @@ describe("CrossGuard pack over the lab fleet (fleet program, stacks of this file
             expect(run.status).not.toBe(0);
             // the provider refuses the version too, and a preview stops at the first invalid
             // resource: which node is reported first depends on timing
-            expect(run.text).toMatch(new RegExp(`node ${LAB_NODE}: GNH-TOOLKIT-ADVISORIES: toolkit version "latest" is not pinned to one release .*Fix: Upgrade the four toolkit packages together to 1\\.17\\.8 or later`));
+            expect(run.text).toMatch(new RegExp(`node ${LAB_NODE}: GNH-TOOLKIT-ADVISORIES: toolkit version "latest" is not pinned to one release .*Fix: Pin the four toolkit packages to ${DEFAULT_TOOLKIT_VERSION.replace(/\./g, "\\.")} \\(the default\\)`));
         } finally {
             pulumi("config", "rm", "toolkitVersion");
         }

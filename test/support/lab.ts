@@ -61,11 +61,18 @@ export function initNodeStack(pulumi: Cli, node: string): boolean {
     return created;
 }
 
-/** The lab up, `node` reset to its pristine image, a new stack of the fleet program for it, applied. */
-export function hardenFreshNode(pulumi: Cli, node: string): void {
+/**
+ * The lab up, `node` reset to its pristine image, a new stack of the fleet program for it (with
+ * any extra stack config, as `config set --path` pairs), applied.
+ */
+export function hardenFreshNode(pulumi: Cli, node: string, config: Readonly<Record<string, string>> = {}): void {
     requireLab();
     resetNode(node);
     expect(initNodeStack(pulumi, node)).toBe(true);
+    for (const [key, value] of Object.entries(config)) {
+        const set = pulumi("config", "set", "--path", key, value);
+        expect(set.status, set.stderr).toBe(0);
+    }
     const up = pulumi("up", "--yes", "--skip-preview");
     expect(up.status, up.stdout + up.stderr).toBe(0);
 }

@@ -16,7 +16,7 @@ const hardenedInputs: ContainerInputs = {
     user: "1000:1000",
     envs: ["NVIDIA_VISIBLE_DEVICES=void", "HOME=/tmp"],
     runtime: "runc",
-    deviceRequests: [{ driver: "nvidia", deviceIds: ["0"], capabilities: ["gpu"] } as never],
+    deviceRequests: [{ driver: "cdi", deviceIds: ["nvidia.com/gpu=0"] } as never],
     mounts: [{ type: "bind", source: "/data/datasets", target: "/data", readOnly: true }],
     networkMode: "bridge",
     securityOpts: ["no-new-privileges=true"],
@@ -37,7 +37,7 @@ const hardenedInspect: DockerInspect = {
         CapAdd: null,
         CapDrop: ["ALL"],
         Runtime: "runc",
-        DeviceRequests: [{ Driver: "nvidia", Count: 0, DeviceIDs: ["0"] }],
+        DeviceRequests: [{ Driver: "cdi", Count: 0, DeviceIDs: ["nvidia.com/gpu=0"] }],
         Devices: [],
         NetworkMode: "bridge",
         PidMode: "",
@@ -76,14 +76,14 @@ const cases: Record<string, ParityCase> = {
     "root user": { inputs: { user: "root" }, inspect: (b) => ({ ...b, Config: { ...b.Config, User: "root" } }), fails: ["GNH-CONTAINER-NON-ROOT"] },
     "uid 0": { inputs: { user: "0:0" }, inspect: (b) => ({ ...b, Config: { ...b.Config, User: "0:0" } }), fails: ["GNH-CONTAINER-NON-ROOT"] },
     "no user": { inputs: { user: undefined }, inspect: (b) => ({ ...b, Config: { ...b.Config, User: "" } }), fails: ["GNH-CONTAINER-NON-ROOT"] },
-    "gpus all": { inputs: { deviceRequests: [], gpus: "all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: -1, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
-    "gpus device=all": { inputs: { deviceRequests: [], gpus: "device=all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["all"] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
-    "gpus count=all": { inputs: { deviceRequests: [], gpus: "count=all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: -1, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
-    "device request count -1": { inputs: { deviceRequests: [{ driver: "nvidia", count: -1 }] }, inspect: withHost({ DeviceRequests: [{ Driver: "nvidia", Count: -1, DeviceIDs: [] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
-    "gpus 2 (by count)": { inputs: { deviceRequests: [], gpus: "2" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 2, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "gpus all": { inputs: { deviceRequests: [], gpus: "all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: -1, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT", "GNH-CONTAINER-GPU-CHANNEL"] },
+    "gpus device=all": { inputs: { deviceRequests: [], gpus: "device=all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["all"] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT", "GNH-CONTAINER-GPU-CHANNEL"] },
+    "gpus count=all": { inputs: { deviceRequests: [], gpus: "count=all" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: -1, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT", "GNH-CONTAINER-GPU-CHANNEL"] },
+    "device request count -1": { inputs: { deviceRequests: [{ driver: "nvidia", count: -1 }] }, inspect: withHost({ DeviceRequests: [{ Driver: "nvidia", Count: -1, DeviceIDs: [] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT", "GNH-CONTAINER-GPU-CHANNEL"] },
+    "gpus 2 (by count)": { inputs: { deviceRequests: [], gpus: "2" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 2, DeviceIDs: null }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT", "GNH-CONTAINER-GPU-CHANNEL"] },
     "CDI nvidia.com/gpu=all as a device": { inputs: { deviceRequests: [], devices: [{ hostPath: "nvidia.com/gpu=all" }] }, inspect: withHost({ DeviceRequests: [{ Driver: "cdi", Count: 0, DeviceIDs: ["nvidia.com/gpu=all"] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
     "CDI nvidia.com/gpu=all as a request": { inputs: { deviceRequests: [{ driver: "cdi", deviceIds: ["nvidia.com/gpu=all"] }] }, inspect: withHost({ DeviceRequests: [{ Driver: "cdi", Count: 0, DeviceIDs: ["nvidia.com/gpu=all"] }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
-    "env NVIDIA_VISIBLE_DEVICES=all": { inputs: { envs: ["NVIDIA_VISIBLE_DEVICES=all"] }, inspect: withEnv(["NVIDIA_VISIBLE_DEVICES=all"]), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
+    "env NVIDIA_VISIBLE_DEVICES=all": { inputs: { envs: ["NVIDIA_VISIBLE_DEVICES=all"] }, inspect: withEnv(["NVIDIA_VISIBLE_DEVICES=all"]), fails: ["GNH-CONTAINER-GPUS-EXPLICIT", "GNH-CONTAINER-GPU-CHANNEL"] },
     "env unset with the nvidia runtime": { inputs: { envs: [], runtime: "nvidia", deviceRequests: [] }, inspect: (b) => withHost({ Runtime: "nvidia", DeviceRequests: null })(withEnv([])(b)), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
     "/dev/nvidia0 device mapping": { inputs: { devices: [{ hostPath: "/dev/nvidiactl", containerPath: "/dev/nvidiactl" }] }, inspect: withHost({ Devices: [{ PathOnHost: "/dev/nvidiactl", PathInContainer: "/dev/nvidiactl", CgroupPermissions: "rwm" }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
     "volume-mount spelling": { inputs: { mounts: [...(hardenedInputs.mounts ?? []), { type: "bind", source: "/dev/null", target: "/var/run/nvidia-container-devices/all", readOnly: true }] }, inspect: (b) => ({ ...b, Mounts: [...(b.Mounts ?? []), { Type: "bind", Source: "/dev/null", Destination: "/var/run/nvidia-container-devices/all", RW: false }] }), fails: ["GNH-CONTAINER-GPUS-EXPLICIT"] },
@@ -118,10 +118,10 @@ const cases: Record<string, ParityCase> = {
 
 /** Allowed spellings that must pass: explicit GPU ids and CDI names. */
 const goodCases: Record<string, ParityCase> = {
-    "gpus device=0,1 (quoted)": { inputs: { deviceRequests: [], gpus: '"device=0,1"' }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["0", "1"] }] }), fails: [] },
-    "gpus by UUID": { inputs: { deviceRequests: [], gpus: "device=GPU-8f6c1f2e-1a2b-4c3d-9e8f-0123456789ab" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["GPU-8f6c1f2e-1a2b-4c3d-9e8f-0123456789ab"] }] }), fails: [] },
+    "gpus device=0,1 (quoted)": { inputs: { deviceRequests: [], gpus: '"device=0,1"' }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["0", "1"] }] }), fails: ["GNH-CONTAINER-GPU-CHANNEL"] },
+    "gpus by UUID": { inputs: { deviceRequests: [], gpus: "device=GPU-8f6c1f2e-1a2b-4c3d-9e8f-0123456789ab" }, inspect: withHost({ DeviceRequests: [{ Driver: "", Count: 0, DeviceIDs: ["GPU-8f6c1f2e-1a2b-4c3d-9e8f-0123456789ab"] }] }), fails: ["GNH-CONTAINER-GPU-CHANNEL"] },
     "CDI nvidia.com/gpu=0": { inputs: { deviceRequests: [], devices: [{ hostPath: "nvidia.com/gpu=0" }] }, inspect: withHost({ DeviceRequests: [{ Driver: "cdi", Count: 0, DeviceIDs: ["nvidia.com/gpu=0"] }] }), fails: [] },
-    "nvidia runtime with explicit ids": { inputs: { runtime: "nvidia", envs: ["NVIDIA_VISIBLE_DEVICES=0,1"] }, inspect: (b) => withHost({ Runtime: "nvidia" })(withEnv(["NVIDIA_VISIBLE_DEVICES=0,1"])(b)), fails: [] },
+    "nvidia runtime with explicit ids": { inputs: { runtime: "nvidia", envs: ["NVIDIA_VISIBLE_DEVICES=0,1"] }, inspect: (b) => withHost({ Runtime: "nvidia" })(withEnv(["NVIDIA_VISIBLE_DEVICES=0,1"])(b)), fails: ["GNH-CONTAINER-GPU-CHANNEL"] },
     "no GPU at all": { inputs: { deviceRequests: [], envs: [] }, inspect: (b) => withHost({ DeviceRequests: null })(withEnv([])(b)), fails: [] },
     "rw bind of a data directory": { inputs: { mounts: [{ type: "bind", source: "/data/out", target: "/out" }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/data/out", Destination: "/out", RW: true }] }), fails: [] },
     "ro bind of /etc/ssl": { inputs: { mounts: [{ type: "bind", source: "/etc/ssl/certs", target: "/etc/ssl/certs", readOnly: true }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/etc/ssl/certs", Destination: "/etc/ssl/certs", RW: false }] }), fails: [] },
@@ -234,6 +234,7 @@ describe("the CrossGuard adapter", () => {
         const violations = await run("docker:index/container:Container", { ...hardenedInputs, gpus: "all", deviceRequests: [] }, "train");
         expect(violations).toEqual([
             `GNH-CONTAINER-GPUS-EXPLICIT GNH-CONTAINER-GPUS-EXPLICIT: container trainer asks for GPUs without naming them: GPU request with count -1 (--gpus all). Fix: ${containerRules.find((r) => r.id === "GNH-CONTAINER-GPUS-EXPLICIT")!.remediation}`,
+            `GNH-CONTAINER-GPU-CHANNEL GNH-CONTAINER-GPU-CHANNEL: container trainer asks for GPUs through a Docker GPU request (--gpus all): on a hardened node an unprivileged container gets no GPU that way; use CDI names (--device nvidia.com/gpu=<index>). Fix: ${containerRules.find((r) => r.id === "GNH-CONTAINER-GPU-CHANNEL")!.remediation}`,
         ]);
     });
 

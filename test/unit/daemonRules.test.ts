@@ -23,6 +23,7 @@ const badCases: Record<string, Record<string, unknown>> = {
     "GNH-DAEMON-USERLAND-PROXY": { "userland-proxy": true },
     "GNH-DAEMON-SECCOMP-PROFILE": { "seccomp-profile": "unconfined" },
     "GNH-DAEMON-EXPERIMENTAL": { experimental: true },
+    "GNH-DAEMON-CDI": { features: { cdi: false, "containerd-snapshotter": true } },
     "GNH-DAEMON-NVIDIA-RUNTIME": { runtimes: { nvidia: { path: "nvidia-container-runtime", args: [] } } },
 };
 

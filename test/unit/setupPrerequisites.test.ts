@@ -51,6 +51,6 @@ describe("set-up prerequisites", () => {
         const { status, stderr } = runSetup([...basics, "node", "npm"]);
         expect(status).toBe(2);
         expect(stderr.trim().split("\n")).toHaveLength(1);
-        expect(stderr).toContain("no Pulumi CLI >= 3.221.0 on PATH and no Go toolchain to build one: install the Pulumi CLI, or Go >= 1.25");
+        expect(stderr).toContain("no Pulumi CLI >= 3.221.0 on PATH and no Go toolchain to build one: install the Pulumi CLI, or Go >= 1.26");
     });
 });

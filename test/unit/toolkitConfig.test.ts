@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareVersions, debianVersion, desiredRuntimeConfig, readRuntimeConfig } from "../../lib/toolkitConfig";
+import { cdiSchemaProblem, compareVersions, debianVersion, desiredRuntimeConfig, readRuntimeConfig } from "../../lib/toolkitConfig";
 
 describe("toolkit desired state", () => {
     it("disables the CUDA compat-lib hook only before 1.17.8 (CVE-2025-23266)", () => {
@@ -41,5 +41,21 @@ describe("toolkit desired state", () => {
             "nvidia-container-cli.ldconfig": "@/sbin/ldconfig",
             "features.disable-cuda-compat-lib-hook": true,
         });
+    });
+});
+
+describe("the CDI schema preflight (toolkit >= 1.19 writes v0.7.0 specs)", () => {
+    it("lets older toolkits and Docker >= 26.1 through", () => {
+        expect(cdiSchemaProblem("1.18.2", "20.10.24+dfsg1", {})).toBeUndefined();
+        expect(cdiSchemaProblem("1.20.2", "26.1.5+dfsg1", {})).toBeUndefined();
+        expect(cdiSchemaProblem("1.19.1-1", "27.3.1", {})).toBeUndefined();
+    });
+
+    it("refuses an older Docker unless NVIDIA's workaround is set, and fails closed on an unreadable version", () => {
+        expect(cdiSchemaProblem("1.20.2", "20.10.24+dfsg1", {})).toBe(
+            "toolkit 1.20.2 writes CDI specs at schema v0.7.0, which Docker 20.10.24+dfsg1 cannot read (it needs 26.1 or later): upgrade Docker, pin a toolkit before 1.19.0, or set features.no-additional-gids-for-device-nodes = true (NVIDIA's workaround) through the component's extraRuntimeConfig",
+        );
+        expect(cdiSchemaProblem("1.20.2", "26.0.2", { "features.no-additional-gids-for-device-nodes": true })).toBeUndefined();
+        expect(cdiSchemaProblem("1.19.1", undefined, {})).toMatch(/the node's Docker version could not be read/);
     });
 });
