@@ -3,26 +3,50 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuNode } from "./components/gpuNode";
-import { loadAdvisories } from "./lib/advisories";
-import { parseFleet } from "./lib/fleet";
+import { AdvisoryDataError, loadAdvisories } from "./lib/advisories";
+import { FleetError, parseFleet } from "./lib/fleet";
 import { DEFAULT_TOOLKIT_VERSION } from "./lib/toolkitConfig";
 import { connectionOfFleetNode } from "./lib/nodeConnection";
 import { findProjectRoot } from "./lib/projectRoot";
 
+/**
+ * A mistake in the user's input (fleet file, key path, advisory data) is reported as its message
+ * alone: RunError ends the program without the stack trace of an unhandled exception.
+ */
+function userInput<T>(read: () => T): T {
+    try {
+        return read();
+    } catch (error) {
+        if (error instanceof FleetError || error instanceof AdvisoryDataError) {
+            throw new pulumi.RunError(error.message);
+        }
+        throw error;
+    }
+}
+
 const config = new pulumi.Config();
 const fleetFile = path.resolve(config.get("fleetFile") ?? path.join(findProjectRoot(__dirname), ".lab", "fleet.yaml"));
 if (!fs.existsSync(fleetFile)) {
-    throw new Error(`fleet file ${fleetFile} does not exist: set it with 'npm run pulumi -- config set fleetFile PATH', or start the lab with 'npm run lab -- up'`);
+    throw new pulumi.RunError(`fleet file ${fleetFile} does not exist: set it with 'npm run pulumi -- config set fleetFile PATH', or start the lab with 'npm run lab -- up'`);
 }
-const fleet = parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile);
+const fleet = userInput(() => parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile));
 const only = config.getObject<string[]>("nodes");
 const toolkitVersion = config.get("toolkitVersion") ?? DEFAULT_TOOLKIT_VERSION;
 // A newer advisory data file than the built-in one (docs/advisories.md); the same file can be given to the pack and the audit.
-const advisories = loadAdvisories(config.get("advisoriesFile"));
+const advisories = userInput(() => loadAdvisories(config.get("advisoriesFile")));
+
+function readPrivateKey(node: { name: string; privateKeyPath: string }): string {
+    try {
+        return fs.readFileSync(node.privateKeyPath, "utf8");
+    } catch (error) {
+        // the path and the error code only: nothing read from a key file reaches a message
+        throw new pulumi.RunError(`node ${node.name}: ${fleetFile}: privateKeyPath ${node.privateKeyPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+}
 
 export const nodes: Record<string, pulumi.Output<{ toolkit: string; daemonSettingsHash: string; seccompSha256: string }>> = {};
 for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
-    const privateKey = pulumi.secret(fs.readFileSync(node.privateKeyPath, "utf8"));
+    const privateKey = pulumi.secret(readPrivateKey(node));
     const connection = privateKey.apply((key) => connectionOfFleetNode(fleetFile, node, key));
     const gpuNode = new GpuNode(node.name, {
         connection,

@@ -31,7 +31,7 @@ install_npm_dependencies() {
     return
   fi
   say "installing npm dependencies (npm ci)"
-  # --ignore-scripts: @pulumi/command's install hook would download a plugin over the network.
+  # --ignore-scripts: no install hook may reach the network (plugin downloads), and none is needed.
   (cd "$GNH_ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) \
     || die "npm ci failed in $GNH_ROOT (see the npm output above)."
   printf '%s' "$want" > "$stamp"
