@@ -6,6 +6,7 @@ GNH_ROOT="${GNH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 GNH_TOOLS_DIR="${GNH_TOOLS_DIR:-$GNH_ROOT/.tools}"
 GNH_PULUMI_VERSION="3.276.0"
 # The oldest CLI we accept from PATH: Node.js policy packs run through the language host from 3.221.
+# shellcheck disable=SC2034 # read by the scripts that source this file
 GNH_PULUMI_MIN_VERSION="3.221.0"
 GNH_PULUMI_BUILD_DIR="$GNH_TOOLS_DIR/pulumi/v$GNH_PULUMI_VERSION"
 GNH_STATE_DIR="${GNH_STATE_DIR:-$GNH_ROOT/.pulumi-state}"

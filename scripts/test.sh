@@ -18,6 +18,12 @@ echo "== type check"
 npx tsc --noEmit -p tsconfig.json || status=1
 echo "== lint"
 npx eslint . || status=1
+echo "== shellcheck"
+if command -v shellcheck >/dev/null 2>&1; then
+  bash scripts/shell-files.sh | xargs -0 shellcheck -x || status=1
+else
+  echo "shellcheck is not installed: apt-get install shellcheck (set-up does this as root)"; status=1
+fi
 
 echo "== unit tests"
 npx vitest run --config vitest.config.mts --reporter=default --reporter=json --outputFile="$reports/unit.json" || status=1
@@ -41,6 +47,7 @@ e2e_seconds=$((SECONDS - e2e_start))
 echo "end-to-end tests took ${e2e_seconds}s of a ${E2E_BUDGET_SECONDS}s budget"
 [ "$e2e_seconds" -le "$E2E_BUDGET_SECONDS" ] || { echo "end-to-end budget exceeded"; status=1; }
 
+# shellcheck disable=SC2016 # a JavaScript program, not shell
 SUITE_SECONDS=$((SECONDS - suite_start)) node -e '
 const fs = require("fs");
 let passed = 0, failed = 0, skipped = 0;

@@ -293,7 +293,8 @@ install_listed() {
 install_maint_scripts() {
   local mdir="$1" pkg="$2" root="$3" dver="$4" kind line units snippet
   local maint="${mdir}/packaging/debian/${pkg}.maintscript"
-  units="$(cd "${root}" && find lib/systemd/system etc/systemd/system -maxdepth 1 -type f \( -name '*.service' -o -name '*.path' \) -printf '%f\n' 2>/dev/null | sort -u | tr '\n' ' ' || true)"
+  # (no unit directory at all is fine: find's complaint is dropped and the list stays empty)
+  units="$(cd "${root}" && { find lib/systemd/system etc/systemd/system -maxdepth 1 -type f \( -name '*.service' -o -name '*.path' \) -printf '%f\n' 2>/dev/null || true; } | sort -u | tr '\n' ' ')"
   mkdir -p "${root}/DEBIAN"
   for kind in preinst postinst postrm; do
     snippet=""
