@@ -121,15 +121,16 @@ fetch_seccomp_base() {
   cp "$dir/default.json" "$target.partial" && mv "$target.partial" "$target"
 }
 
-# shellcheck checks every shell script in `npm test`; Debian's package (the npm wrapper downloads
+# `npm test` runs shellcheck over every shell script: Debian's package (the npm wrapper downloads
 # a binary, which cannot work here). Not fatal for set-up: `npm test` names what is missing.
 install_shellcheck() {
   command -v shellcheck >/dev/null 2>&1 && return
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing shellcheck (apt-get)"
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 \
-      && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends shellcheck >&2 \
-      || say "could not install shellcheck; npm test will ask for it"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends shellcheck >&2; }; then
+      say "could not install shellcheck; npm test will ask for it"
+    fi
   else
     say "shellcheck is not installed (npm test needs it): apt-get install shellcheck"
   fi
