@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { hostKeyFingerprint } from "../../lib/sshHostKey";
 import { uniqueStackName } from "../support/engine";
-import { fleetCli, fleetFile as labFleetFile, requireLab, resetNode, writeLabFleet } from "../support/lab";
+import { fleetCli, fleetFile as labFleetFile, nodeStackWithOwnFleet, releaseNodeStack, writeLabFleet } from "../support/lab";
 import { runScript } from "../support/run";
 
 const node = "gnh-node-4";
@@ -24,17 +24,11 @@ const labHostKey = (): string =>
     (parse(fs.readFileSync(labFleetFile, "utf8")) as { nodes: { name: string; hostKey: string }[] }).nodes.find((n) => n.name === node)!.hostKey;
 
 beforeAll(() => {
-    requireLab();
-    resetNode(node);
-    writeLabFleet(fleet, { nodes: [node] });
-    expect(pulumi("stack", "init").status).toBe(0);
-    pulumi("config", "set", "fleetFile", fleet);
+    nodeStackWithOwnFleet(pulumi, node, workDir);
 });
 
 afterAll(() => {
-    pulumi("stack", "rm", "--yes", "--force");
-    fs.rmSync(workDir, { recursive: true, force: true });
-    resetNode(node);
+    releaseNodeStack(pulumi, node, workDir);
 });
 
 describe(`a re-imaged node (${node}) and the fleet file`, () => {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_TOOLKIT_VERSION, TOOLKIT_PACKAGES } from "../../lib/toolkitConfig";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetCli, onNode, onNodeOk, requireLab, resetNode, SLEEP_IMAGE_SCRIPT, writeLabFleet } from "../support/lab";
+import { fleetCli, nodeStackWithOwnFleet, onNode, onNodeOk, releaseNodeStack, SLEEP_IMAGE_SCRIPT } from "../support/lab";
 import { runScript } from "../support/run";
 
 const node = "gnh-node-4";
@@ -32,21 +32,15 @@ const advisoryFinding = () => auditNode().findings.find((f) => f.ruleId === "GNH
 const installed = () => onNodeOk(node, `dpkg-query -W -f '\${Version}\\n' ${TOOLKIT_PACKAGES.join(" ")}`).trim().split("\n");
 
 beforeAll(() => {
-    requireLab();
-    resetNode(node);
+    nodeStackWithOwnFleet(pulumi, node, workDir);
     onNodeOk(node, SLEEP_IMAGE_SCRIPT);
-    writeLabFleet(fleet, { nodes: [node] });
     fs.writeFileSync(waiverConfig, JSON.stringify({
         "GNH-WAIVERS": { waivers: [{ rule: "GNH-TOOLKIT-ADVISORIES", resource: `${node}-toolkit`, owner: "gpu-platform@example.com", reason: "driver qualification of 1.20 until CHG-7", expires: "2099-12-31" }] },
     }));
-    expect(pulumi("stack", "init").status).toBe(0);
-    pulumi("config", "set", "fleetFile", fleet);
 });
 
 afterAll(() => {
-    pulumi("stack", "rm", "--yes", "--force");
-    fs.rmSync(workDir, { recursive: true, force: true });
-    resetNode(node);
+    releaseNodeStack(pulumi, node, workDir);
 });
 
 describe(`toolkit advisories on ${node}`, () => {

@@ -107,3 +107,23 @@ export function upChanges(stdout: string): Record<string, number> | undefined {
     }
     return undefined;
 }
+
+/**
+ * A node of the test's own on a fleet file of its own: reset, a fleet file naming only it in
+ * `workDir`, a new stack pointed at that file. Returns the fleet file's path; `releaseNodeStack`
+ * undoes it all (stack, files, node).
+ */
+export function nodeStackWithOwnFleet(pulumi: Cli, node: string, workDir: string): string {
+    requireLab();
+    resetNode(node);
+    const fleet = writeLabFleet(path.join(workDir, "fleet.yaml"), { nodes: [node] });
+    expect(pulumi("stack", "init").status).toBe(0);
+    pulumi("config", "set", "fleetFile", fleet);
+    return fleet;
+}
+
+export function releaseNodeStack(pulumi: Cli, node: string, workDir: string): void {
+    pulumi("stack", "rm", "--yes", "--force");
+    fs.rmSync(workDir, { recursive: true, force: true });
+    resetNode(node);
+}
