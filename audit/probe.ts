@@ -2,11 +2,12 @@
 // single SSH round trip and prints one line per section (name, exit code, base64 of stdout,
 // base64 of the head of stderr), so that no file content can be mistaken for a delimiter.
 // Parsing is pure and tested offline.
-import { AUDIT_PATHS_FUNCTION, auditPathSpec } from "../lib/auditPaths";
+import { auditPathSpec } from "../lib/auditPaths";
 import { auditRules } from "../rules/auditRules";
 import { FILES_TO_STAT } from "../rules/liveRules";
 import { RUNTIME_CONFIG_PATH, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { SECCOMP_PROFILE_PATH } from "../rules/daemonRules";
+import { remoteScript } from "../lib/remoteScripts";
 
 export const PROBE_PACKAGES = [...TOOLKIT_PACKAGES, "docker.io", "docker-ce", "runc", "containerd", "containerd.io"] as const;
 
@@ -15,49 +16,7 @@ export const PROBE_PACKAGES = [...TOOLKIT_PACKAGES, "docker.io", "docker-ce", "r
  * $4 the audit rules' path spec (lib/auditPaths.ts), then the files to stat. Read-only: it
  * changes nothing on the node.
  */
-export const PROBE_SCRIPT = `
-# shellcheck disable=SC2016 # the sh -c scripts are single-quoted on purpose
-set -u
-export LC_ALL=C
-t=$(mktemp -d /tmp/gnh-audit.XXXXXX) || exit 3
-trap 'rm -rf "$t"' EXIT
-export GNUPGHOME="$t/gnupg"
-mkdir -m 700 "$GNUPGHOME"
-seccomp_default=$1 toolkit_config=$2 packages=$3 audit_spec=$4
-shift 4
-${AUDIT_PATHS_FUNCTION}section() {
-  name=$1; shift
-  "$@" >"$t/out" 2>"$t/err"
-  rc=$?
-  printf '%s %s %s %s\\n' "$name" "$rc" "$(base64 -w0 <"$t/out")" "$(head -c 2000 "$t/err" | base64 -w0)"
-}
-section os cat /etc/os-release
-section daemon-json cat /etc/docker/daemon.json
-section docker-info docker info --format '{{json .}}'
-seccomp_path=$(sed -n 's/.*"seccomp-profile"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p' /etc/docker/daemon.json 2>/dev/null | head -n 1)
-[ -n "$seccomp_path" ] || seccomp_path=$seccomp_default
-section seccomp-sha256 sh -c 'printf "%s\\n" "$1"; [ -f "$1" ] && sha256sum "$1" | cut -d" " -f1' gnh "$seccomp_path"
-# shellcheck disable=SC2086
-section dpkg dpkg-query -W -f '\${Package}\\t\${Version}\\t\${db:Status-Abbrev}\\n' $packages
-section runc-version runc --version
-section config-toml cat "$toolkit_config"
-section apt-sources sh -c 'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] || continue; printf "### %s\\n" "$f"; cat "$f"; printf "\\n"; done'
-section keyrings sh -c '
-  for k in $(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \\
-      | sed -n -e "s/.*signed-by=\\([^] ]*\\).*/\\1/p" -e "s/^Signed-By:[[:space:]]*\\(\\/[^[:space:]]*\\).*/\\1/p" | sort -u); do
-    printf "### %s\\n" "$k"
-    [ -f "$k" ] && gpg --batch --with-colons --show-keys "$k" 2>/dev/null | awk -F: '"'"'$1=="pub"{p=1;next} $1=="fpr"&&p{print $10;p=0}'"'"'
-  done'
-section stat sh -c 'for f in "$@"; do if [ -e "$f" ]; then stat -c "%n %U %G %a" "$f"; else printf "%s -\\n" "$f"; fi; done' gnh "$@"
-section audit-paths gnh_audit_paths "$audit_spec"
-section audit-rules sh -c 'for f in /etc/audit/rules.d/*.rules /etc/audit/audit.rules; do [ -f "$f" ] || continue; printf "### %s\\n" "$f"; cat "$f"; printf "\\n"; done'
-# the rules in force, where auditd runs (3: auditd not active, 4: no auditctl)
-section audit-loaded sh -c 'systemctl is-active --quiet auditd 2>/dev/null || exit 3; command -v auditctl >/dev/null 2>&1 || exit 4; auditctl -l'
-# the loaded NVIDIA kernel driver (absent without a GPU driver: the section exits non-zero)
-section nvidia-driver cat /proc/driver/nvidia/version
-section containers sh -c 'ids=$(docker ps -aq) || exit 1; if [ -n "$ids" ]; then docker inspect $ids; else echo "[]"; fi'
-exit 0
-`;
+export const PROBE_SCRIPT = remoteScript("audit-probe", {  }, ["audit-paths"]);
 
 export function probeArgs(): string[] {
     const audit = auditPathSpec(auditRules.map((r) => ({ ruleId: r.id, sources: r.sources })));

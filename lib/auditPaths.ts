@@ -5,6 +5,7 @@
 // is shared by the provider (what to write) and the audit probe (what to expect), so the two can
 // never disagree; building its argument and parsing its output are pure.
 import { AuditSource } from "../rules/auditRules";
+import { remoteScript } from "./remoteScripts";
 
 export interface AuditTarget {
     readonly ruleId: string;
@@ -15,24 +16,7 @@ export interface AuditTarget {
  * `gnh_audit_paths SPEC`: SPEC has one "RULE-ID KIND VALUE" line per source (KIND path, binary or
  * unit); prints "RULE-ID REALPATH" for each source that exists, sorted, without duplicates.
  */
-export const AUDIT_PATHS_FUNCTION = `
-gnh_audit_paths() {
-  printf '%s\\n' "$1" | while read -r id kind value; do
-    [ -n "$id" ] || continue
-    case "$kind" in
-      path) set -- "$value" ;;
-      binary) set -- "$(command -v "$value" 2>/dev/null)" "/usr/bin/$value" "/usr/sbin/$value" "/usr/local/bin/$value" "/usr/local/sbin/$value" "/bin/$value" "/sbin/$value" ;;
-      unit) set -- "$(systemctl show -p FragmentPath --value "$value" 2>/dev/null)" ;;
-      *) continue ;;
-    esac
-    for p in "$@"; do
-      case "$p" in /*) ;; *) continue ;; esac
-      [ -e "$p" ] || continue
-      printf '%s %s\\n' "$id" "$(readlink -f "$p")"
-    done
-  done | LC_ALL=C sort -u
-}
-`;
+export const AUDIT_PATHS_FUNCTION = remoteScript("audit-paths");
 
 const SAFE_VALUE = /^[A-Za-z0-9_./@+-]+$/;
 

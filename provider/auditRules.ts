@@ -6,7 +6,7 @@
 // written and NOT loaded, and the outputs say so: that is a fact about the node, not an error.
 import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
-import { AUDIT_PATHS_FUNCTION, auditPathSpec, AuditTarget, parseAuditPaths } from "../lib/auditPaths";
+import { auditPathSpec, AuditTarget, parseAuditPaths } from "../lib/auditPaths";
 import { parseAuditRules, renderAuditRules } from "../lib/auditRulesFile";
 import { deepEqual } from "../lib/daemonMerge";
 import { ownedByAnother } from "../lib/destroyPlan";
@@ -14,6 +14,7 @@ import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { watchCovers } from "../rules/auditRules";
 import { readOwner } from "./ownerRecord";
 import { NodeError, sessionFor, SshSession } from "./ssh";
+import { remoteScript } from "../lib/remoteScripts";
 
 export interface AuditRulesInputs {
     readonly connection: NodeConnection;
@@ -81,19 +82,7 @@ export function diff(olds: AuditRulesOutputs, news: AuditRulesInputs): DiffResul
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-// $1 path spec, $2 rules file. Read-only.
-const PROBE_SCRIPT = `
-set -u
-${AUDIT_PATHS_FUNCTION}
-gnh_audit_paths "$1" | sed 's/^/path /'
-printf 'auditd %s\\n' "$(systemctl is-active auditd 2>/dev/null || true)"
-printf 'augenrules %s\\n' "$(command -v augenrules 2>/dev/null || true)"
-if [ -f "$2" ]; then printf 'file %s %s\\n' "$(sha256sum < "$2" | cut -d' ' -f1)" "$(stat -c '%U %G %a' "$2")"; else echo 'file absent'; fi
-if command -v auditctl >/dev/null 2>&1 && systemctl is-active --quiet auditd 2>/dev/null; then
-  auditctl -l 2>/dev/null | sed 's/^/loaded /'
-  auditctl -s 2>/dev/null | awk '$1 == "enabled" { print "enabled " $2 }'
-fi
-`;
+const PROBE_SCRIPT = remoteScript("audit-rules-probe", {  }, ["audit-paths"]);
 
 const IMMUTABLE_STATUS = "written, not loaded: the loaded audit rules are immutable (-e 2) until the next boot, which loads this file";
 
@@ -143,31 +132,11 @@ function notLoaded(watched: readonly { path: string }[], loadedRules: string): s
     return [...new Set(watched.map((w) => w.path))].filter((p) => !loaded.some((w) => watchCovers(w, p)));
 }
 
-// $1 path, $2 owner, $3 group, $4 mode; content on stdin. Keeps the previous file for a rollback.
-const WRITE_SCRIPT = `
-set -eu
-umask 027
-dir=$(dirname "$1")
-mkdir -p "$dir"
-rm -f "$1.gnh-bak" "$1.gnh-absent"
-if [ -f "$1" ]; then cp -p "$1" "$1.gnh-bak"; else : > "$1.gnh-absent"; fi
-tmp=$(mktemp "$dir/.gnh-tmp.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
-cat > "$tmp"
-chown "$2:$3" "$tmp"
-chmod "$4" "$tmp"
-mv -f "$tmp" "$1"
-trap - EXIT
-`;
-const RESTORE_SCRIPT = `
-set -eu
-if [ -f "$1.gnh-bak" ]; then mv -f "$1.gnh-bak" "$1"; elif [ -f "$1.gnh-absent" ]; then rm -f "$1"; fi
-rm -f "$1.gnh-absent"
-augenrules --load >/dev/null 2>&1 || true
-`;
-const CLEAN_SCRIPT = 'rm -f "$1.gnh-bak" "$1.gnh-absent"';
-// augenrules merges rules.d into audit.rules and runs auditctl -R on it: auditctl's own parse.
-const LOAD_SCRIPT = "augenrules --load 2>&1; rc=$?; printf '\\nrc %s\\n' \"$rc\"; auditctl -l 2>/dev/null | sed 's/^/loaded /'";
+const WRITE_SCRIPT = remoteScript("audit-rules-write");
+const RESTORE_SCRIPT = remoteScript("audit-rules-restore");
+const CLEAN_SCRIPT = remoteScript("audit-rules-clean");
+const LOAD_SCRIPT = remoteScript("audit-rules-load");
+const REMOVE_SCRIPT = remoteScript("audit-rules-remove");
 
 async function apply(inputs: AuditRulesInputs): Promise<AuditRulesOutputs> {
     const session = sessionFor(inputs.connection);
@@ -291,7 +260,5 @@ export async function remove(props: AuditRulesOutputs): Promise<void> {
     if (ownedByAnother(await readOwner(session), props.connection.name)) {
         return; // renamed in the fleet: the node's new resource wrote this file
     }
-    await session.check(`removing ${props.path}`,
-        'rm -f "$1" "$1.gnh-bak" "$1.gnh-absent"; if systemctl is-active --quiet auditd 2>/dev/null && command -v augenrules >/dev/null 2>&1; then augenrules --load >/dev/null 2>&1 || true; fi',
-        [props.path]);
+    await session.check(`removing ${props.path}`, REMOVE_SCRIPT, [props.path]);
 }

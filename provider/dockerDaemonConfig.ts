@@ -11,8 +11,9 @@ import { DaemonRestorePlan, DEFAULT_ON_DESTROY, isOnDestroy, ON_DESTROY_VALUES, 
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { restartGate } from "./restartGate";
-import { readOwner, WRITE_OWNER } from "./ownerRecord";
+import { OWNER_RECORD, readOwner } from "./ownerRecord";
 import { NodeError, sessionFor, SshSession } from "./ssh";
+import { remoteScript } from "../lib/remoteScripts";
 
 
 export interface DockerDaemonConfigInputs {
@@ -45,18 +46,7 @@ const ORIGINAL_ABSENT = `${STATE_DIR}/daemon.original.absent`;
 /** What a failed apply was doing, in its error message. */
 const APPLYING = "applying daemon.json";
 
-const PROBE_SCRIPT = `
-set -u
-section() { printf '%s ' "$1"; if [ -f "$2" ]; then base64 -w0 < "$2"; fi; printf '\\n'; }
-section daemon ${DAEMON_JSON}
-section lastApplied ${STATE_DIR}/daemon.last-applied.json
-# dockerd's flags as systemd passes them: ExecStart's argv with the unit's EnvironmentFiles applied.
-argv=$(systemctl show -p ExecStart --value docker.service 2>/dev/null | sed -n 's/.*argv\\[\\]=\\([^;]*\\) ;.*/\\1/p' | head -n 1)
-envfiles=$(systemctl show -p EnvironmentFiles --value docker.service 2>/dev/null | sed 's/ (ignore_errors=[a-z]*)//g')
-printf 'dockerdArgs %s\\n' "$( (set +u; set -a; for f in $envfiles; do [ -f "$f" ] && . "$f"; done; set +a; eval "set -- $argv"; [ $# -gt 0 ] && shift; for a in "$@"; do printf '%s\\n' "$a"; done) | base64 -w0)"
-printf 'info %s\\n' "$(docker info --format '{{json .}}' 2>/dev/null | base64 -w0)"
-printf 'version %s\\n' "$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
-`;
+const PROBE_SCRIPT = remoteScript("daemon-probe", { DAEMON_JSON, STATE_DIR });
 
 interface Probe {
     readonly daemon?: DaemonJson;
@@ -222,7 +212,7 @@ export async function remove(props: DockerDaemonConfigOutputs): Promise<void> {
         return; // renamed in the fleet: the node's new resource already applied, and keeps it
     }
     if ((props.onDestroy ?? DEFAULT_ON_DESTROY) === "keep") {
-        await session.check("removing the last-applied record", `rm -f ${STATE_DIR}/daemon.last-applied.json`);
+        await session.check("removing the last-applied record", FORGET_LAST_APPLIED_SCRIPT);
         return;
     }
     restartGate.setLimit(props.maxParallelRestarts ?? 1);
@@ -234,16 +224,10 @@ export async function remove(props: DockerDaemonConfigOutputs): Promise<void> {
     if (plan.kind === "restore") {
         await restoreOriginal(session, plan, before);
     }
-    await session.check("removing our files under /etc/docker/.gnh", `rm -rf ${STATE_DIR}; docker image rm gnh-smoke:1 >/dev/null 2>&1 || true`);
+    await session.check("removing our files under /etc/docker/.gnh", REMOVE_STATE_SCRIPT);
 }
 
-// "file <base64>", "absent", or "none <earlier writes: yes|no>".
-const ORIGINAL_SCRIPT = `
-if [ -f ${ORIGINAL} ]; then printf 'file %s\\n' "$(base64 -w0 < ${ORIGINAL})"
-elif [ -f ${ORIGINAL_ABSENT} ]; then echo absent
-elif [ -e ${STATE_DIR}/daemon.json.bak ] || [ -e ${STATE_DIR}/daemon.json.absent ]; then echo none yes
-else echo none no; fi
-`;
+const ORIGINAL_SCRIPT = remoteScript("daemon-read-original", { ORIGINAL, ORIGINAL_ABSENT, STATE_DIR });
 
 async function readOriginal(session: SshSession): Promise<OriginalRecord> {
     const [kind, value] = (await session.check("reading the record of the original daemon.json", ORIGINAL_SCRIPT)).trim().split(" ");
@@ -253,17 +237,7 @@ async function readOriginal(session: SshSession): Promise<OriginalRecord> {
     return kind === "absent" ? { kind: "absent" } : { kind: "none", earlierWrites: value === "yes" };
 }
 
-// $1 = backup: keep the current file for rollback (no bridge step wrote it already).
-const PUT_BACK_ORIGINAL_SCRIPT = `
-set -eu
-if [ "$1" = backup ]; then
-  rm -f ${STATE_DIR}/daemon.json.bak ${STATE_DIR}/daemon.json.absent
-  if [ -f ${DAEMON_JSON} ]; then cp -p ${DAEMON_JSON} ${STATE_DIR}/daemon.json.bak; else touch ${STATE_DIR}/daemon.json.absent; fi
-fi
-if [ -f ${ORIGINAL} ]; then cp -p ${ORIGINAL} ${DAEMON_JSON}.gnh-tmp; mv -f ${DAEMON_JSON}.gnh-tmp ${DAEMON_JSON};
-elif [ -f ${ORIGINAL_ABSENT} ]; then rm -f ${DAEMON_JSON};
-else echo "the record of the original daemon.json is gone" >&2; exit 1; fi
-`;
+const PUT_BACK_ORIGINAL_SCRIPT = remoteScript("daemon-put-back-original", { DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR });
 
 const RESTORING = "restoring daemon.json from before the first hardening (destroy with onDestroy: restore)";
 
@@ -326,10 +300,7 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
     if (!deepEqual(candidate, current)) {
         await writeSafely(session, candidate, current, before, notes);
     }
-    await session.check("recording what was applied",
-        `set -eu; umask 077; mkdir -p ${STATE_DIR}; cat > ${STATE_DIR}/daemon.last-applied.json.tmp; mv -f ${STATE_DIR}/daemon.last-applied.json.tmp ${STATE_DIR}/daemon.last-applied.json
-${WRITE_OWNER}`,
-        [inputs.connection.name], { stdin: render(merge.applied) });
+    await session.check("recording what was applied", RECORD_APPLIED_SCRIPT, [inputs.connection.name], { stdin: render(merge.applied) });
     return {
         connection: inputs.connection,
         settings: inputs.settings,
@@ -343,15 +314,7 @@ ${WRITE_OWNER}`,
     };
 }
 
-const VALIDATE_SCRIPT = `
-set -eu
-umask 077
-mkdir -p ${STATE_DIR}
-candidate=${STATE_DIR}/daemon.candidate.json
-cat > "$candidate"
-chmod 644 "$candidate"
-dockerd --validate --config-file "$candidate" "$@" 2>&1
-`;
+const VALIDATE_SCRIPT = remoteScript("daemon-validate", { STATE_DIR });
 
 /** candidate: a config, or a file's exact text (the original being restored). */
 async function validate(session: SshSession, candidateOrText: DaemonJson | string, dockerdArgs: readonly string[]): Promise<void> {
@@ -363,7 +326,7 @@ async function validate(session: SshSession, candidateOrText: DaemonJson | strin
     const runtimes = (candidate.runtimes ?? {}) as Record<string, { path?: unknown }>;
     for (const [name, runtime] of Object.entries(runtimes)) {
         if (typeof runtime.path === "string") {
-            const found = await session.run('p="$1"; case "$p" in /*) test -x "$p" ;; *) command -v "$p" >/dev/null ;; esac', [runtime.path]);
+            const found = await session.run(RUNTIME_EXISTS_SCRIPT, [runtime.path]);
             if (found.code !== 0) {
                 missing.push(`runtime "${name}" path ${runtime.path} does not exist or is not executable`);
             }
@@ -371,7 +334,7 @@ async function validate(session: SshSession, candidateOrText: DaemonJson | strin
     }
     const profile = candidate["seccomp-profile"];
     if (typeof profile === "string" && profile !== "unconfined" && profile !== "builtin") {
-        const found = await session.run('test -f "$1"', [profile]);
+        const found = await session.run(FILE_EXISTS_SCRIPT, [profile]);
         if (found.code !== 0) {
             missing.push(`seccomp-profile ${profile} does not exist`);
         }
@@ -381,58 +344,25 @@ async function validate(session: SshSession, candidateOrText: DaemonJson | strin
     }
 }
 
-// $1 = backup: keep the file being replaced (or the fact that there was none) for rollback.
-const WRITE_SCRIPT = `
-set -eu
-umask 022
-mkdir -p ${STATE_DIR}
-if [ "$1" = backup ]; then
-  # Our first write ever (no backup of an earlier one either): keep the file as the user had it.
-  if [ ! -e ${ORIGINAL} ] && [ ! -e ${ORIGINAL_ABSENT} ] && [ ! -e ${STATE_DIR}/daemon.json.bak ] && [ ! -e ${STATE_DIR}/daemon.json.absent ]; then
-    if [ -f ${DAEMON_JSON} ]; then cp -p ${DAEMON_JSON} ${ORIGINAL}; else touch ${ORIGINAL_ABSENT}; fi
-  fi
-  rm -f ${STATE_DIR}/daemon.json.bak ${STATE_DIR}/daemon.json.absent
-  if [ -f ${DAEMON_JSON} ]; then cp -p ${DAEMON_JSON} ${STATE_DIR}/daemon.json.bak; else touch ${STATE_DIR}/daemon.json.absent; fi
-fi
-cat > ${DAEMON_JSON}.gnh-tmp
-chown root:root ${DAEMON_JSON}.gnh-tmp
-chmod 644 ${DAEMON_JSON}.gnh-tmp
-sync ${DAEMON_JSON}.gnh-tmp 2>/dev/null || sync
-mv -f ${DAEMON_JSON}.gnh-tmp ${DAEMON_JSON}
-`;
+const WRITE_SCRIPT = remoteScript("daemon-write", { DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR });
 
-const RESTORE_SCRIPT = `
-set -eu
-if [ -f ${STATE_DIR}/daemon.json.bak ]; then cp -p ${STATE_DIR}/daemon.json.bak ${DAEMON_JSON}.gnh-tmp && mv -f ${DAEMON_JSON}.gnh-tmp ${DAEMON_JSON};
-elif [ -f ${STATE_DIR}/daemon.json.absent ]; then rm -f ${DAEMON_JSON}; fi
-rm -f ${STATE_DIR}/daemon.json.absent
-`;
+const RESTORE_SCRIPT = remoteScript("daemon-restore", { DAEMON_JSON, STATE_DIR });
 
-// Docker is up when the unit is active AND the daemon answers: `docker info` alone prints the
-// client's half and may exit 0 while no daemon runs.
-const WAIT_FOR_DOCKER = `
-for i in $(seq 1 60); do
-  if systemctl is-active --quiet docker.service && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
-    docker info --format '{{json .}}' && exit 0
-  fi
-  sleep 1
-done
-exit 1
-`
+const WAIT_FOR_DOCKER = ["daemon-wait-for-docker"];
+const RESTART_SCRIPT = remoteScript("daemon-restart", { STATE_DIR, RESTART_LOG: `${STATE_DIR}/restarts.log` }, WAIT_FOR_DOCKER);
+const RELOAD_SCRIPT = remoteScript("daemon-reload", {}, WAIT_FOR_DOCKER);
+const ROLLBACK_RESTART_SCRIPT = remoteScript("daemon-rollback-restart", {}, WAIT_FOR_DOCKER);
+const ROLLBACK_RELOAD_SCRIPT = remoteScript("daemon-rollback-reload", {}, WAIT_FOR_DOCKER);
+const FORGET_LAST_APPLIED_SCRIPT = remoteScript("daemon-forget-last-applied", { STATE_DIR });
+const REMOVE_STATE_SCRIPT = remoteScript("daemon-remove-state", { STATE_DIR });
+const RECORD_APPLIED_SCRIPT = remoteScript("daemon-record-applied", { STATE_DIR, OWNER_RECORD });
+const RUNTIME_EXISTS_SCRIPT = remoteScript("runtime-exists");
+const FILE_EXISTS_SCRIPT = remoteScript("file-exists");
+const DOCKER_INFO_SCRIPT = remoteScript("docker-info");
 
-// A container under the new configuration, from an image made of the node's own /usr/bin/true
-// and its libraries: no registry is needed. $1 = runtime to use.
-const SMOKE_SCRIPT = `
-set -eu
-if ! docker image inspect gnh-smoke:1 >/dev/null 2>&1; then
-  files=$(ldd /usr/bin/true | grep -o '/[^ ]*' | sed 's|^/||' | sort -u)
-  # shellcheck disable=SC2086
-  tar -C / -ch usr/bin/true $files | docker import - gnh-smoke:1 >/dev/null
-fi
-docker run --rm --runtime="$1" --network=none gnh-smoke:1 /usr/bin/true 2>&1
-`;
+const SMOKE_SCRIPT = remoteScript("daemon-smoke-test");
 
-const DOCKER_LOG = "journalctl -u docker.service -n 15 --no-pager -o cat 2>/dev/null | tail -n 15";
+const DOCKER_LOG = remoteScript("daemon-log");
 
 async function writeFile(session: SshSession, config: DaemonJson, backup: boolean): Promise<void> {
     await session.check(`writing ${DAEMON_JSON}`, WRITE_SCRIPT, [backup ? "backup" : "keep-backup"], { stdin: render(config) });
@@ -441,13 +371,9 @@ async function writeFile(session: SshSession, config: DaemonJson, backup: boolea
 // Restarts are logged on the node ("<start ns> <end ns>" in restarts.log) so that rollouts can be audited.
 // A deliberate restart first clears systemd's start rate limit (a few restarts a minute, meant for
 // crash loops), so that a run after recent restarts is not refused.
-const RESTART_LOG = `${STATE_DIR}/restarts.log`;
 
 async function signal(session: SshSession, how: "reload" | "restart", settled: (info: DockerInfo) => boolean = () => true): Promise<DockerInfo> {
-    const command = how === "restart"
-        ? `mkdir -p ${STATE_DIR}; printf '%s ' "$(date +%s%N)" >> ${RESTART_LOG}; systemctl reset-failed docker.service docker.socket 2>/dev/null; systemctl restart docker.service 2>&1; rc=$?; printf '%s\\n' "$(date +%s%N)" >> ${RESTART_LOG}; [ $rc -eq 0 ] || exit $rc`
-        : "systemctl reload docker.service 2>&1 || exit $?";
-    const result = await session.run(`${command}\n${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
+    const result = await session.run(how === "restart" ? RESTART_SCRIPT : RELOAD_SCRIPT, [], { timeoutMs: 180_000 });
     if (result.code !== 0) {
         const log = await session.run(DOCKER_LOG);
         throw new Error(`docker ${how} failed: ${(result.stdout + result.stderr).trim().split("\n").slice(-3).join(" ")} ${log.stdout.trim()}`.trim());
@@ -457,7 +383,7 @@ async function signal(session: SshSession, how: "reload" | "restart", settled: (
     // A reload (SIGHUP) returns before dockerd has applied it: give it a few seconds.
     for (let attempt = 0; attempt < 20 && !settled(info); attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        info = parseDockerInfo(session, await session.check("reading docker info", "docker info --format '{{json .}}'"));
+        info = parseDockerInfo(session, await session.check("reading docker info", DOCKER_INFO_SCRIPT));
     }
     return info;
 }
@@ -547,10 +473,7 @@ async function rollback(session: SshSession, cause: string, how: "reload" | "res
     await session.check("restoring the previous daemon.json", RESTORE_SCRIPT);
     // A failed start counts against systemd's start limit (and Restart= retries add to it):
     // clear it, or the rollback's own restart is refused.
-    const signalDocker = how === "restart"
-        ? "systemctl reset-failed docker.service docker.socket 2>/dev/null; systemctl restart docker.service 2>&1"
-        : "systemctl reload docker.service 2>&1";
-    const restored = await session.run(`${signalDocker}; ${WAIT_FOR_DOCKER}`, [], { timeoutMs: 180_000 });
+    const restored = await session.run(how === "restart" ? ROLLBACK_RESTART_SCRIPT : ROLLBACK_RELOAD_SCRIPT, [], { timeoutMs: 180_000 });
     const state = restored.code === 0 ? "the previous daemon.json is restored and Docker runs again" : "the previous daemon.json is restored but Docker did NOT come back: check the node now";
     throw new NodeError(session.nodeName, `${what} failed, ${state}. Docker said: ${cause}`);
 }

@@ -8,6 +8,7 @@ import { deepEqual } from "../lib/daemonMerge";
 import { describeFix, ModeExpectation, ObservedFile, parseObserved, planModeFixes } from "../lib/fileModes";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { NodeError, sessionFor, SshSession } from "./ssh";
+import { remoteScript } from "../lib/remoteScripts";
 
 export interface FileModesInputs {
     readonly connection: NodeConnection;
@@ -53,17 +54,8 @@ export function diff(olds: FileModesOutputs, news: FileModesInputs): DiffResult 
 }
 
 // Paths as arguments: "PATH USER GROUP MODE", "PATH -" when absent, "PATH L" for a symlink.
-const STAT_SCRIPT = 'for f in "$@"; do if [ -L "$f" ]; then printf "%s L\\n" "$f"; elif [ -e "$f" ]; then stat -c "%n %U %G %a" "$f"; else printf "%s -\\n" "$f"; fi; done';
-// Triples of arguments: PATH OWNER:GROUP-or-"" MODE-or-"".
-const FIX_SCRIPT = `
-set -eu
-while [ $# -ge 3 ]; do
-  [ -z "$2" ] || chown -h "$2" "$1"
-  # two leading zeros: GNU chmod keeps a directory's setuid/setgid bits for 3- or 4-digit modes
-  [ -z "$3" ] || chmod "00$3" "$1"
-  shift 3
-done
-`;
+const STAT_SCRIPT = remoteScript("file-modes-stat");
+const FIX_SCRIPT = remoteScript("file-modes-fix");
 
 const allPaths = (files: readonly ModeExpectation[]) => [...new Set(files.flatMap((f) => f.paths))];
 

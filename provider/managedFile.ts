@@ -7,6 +7,7 @@ import { deepEqual } from "../lib/daemonMerge";
 import { jsonFileNames } from "../lib/destroyPlan";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { NodeError, sessionFor } from "./ssh";
+import { remoteScript } from "../lib/remoteScripts";
 
 export interface ManagedFileInputs {
     readonly connection: NodeConnection;
@@ -67,24 +68,9 @@ export function diff(olds: ManagedFileOutputs, news: ManagedFileInputs): DiffRes
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-// $1 path, $2 owner, $3 group, $4 mode; content on stdin.
-const WRITE_SCRIPT = `
-set -eu
-dir=$(dirname "$1")
-mkdir -p "$dir"
-tmp=$(mktemp "$dir/.gnh-tmp.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
-cat > "$tmp"
-chown "$2:$3" "$tmp"
-chmod "$4" "$tmp"
-mv -f "$tmp" "$1"
-trap - EXIT
-`;
+const WRITE_SCRIPT = remoteScript("file-write");
 
-// $1 path: "<sha256> <owner> <group> <mode>" or "absent".
-const STAT_SCRIPT = `
-if [ -f "$1" ]; then printf '%s %s\\n' "$(sha256sum < "$1" | cut -d' ' -f1)" "$(stat -c '%U %G %a' "$1")"; else echo absent; fi
-`;
+const STAT_SCRIPT = remoteScript("file-stat");
 
 async function write(inputs: ManagedFileInputs): Promise<ManagedFileOutputs> {
     const session = sessionFor(inputs.connection);
@@ -115,10 +101,8 @@ export async function read(id: string, props: ManagedFileOutputs): Promise<ReadR
     return { id, props: { ...observed, sha256: hash }, inputs: observed };
 }
 
-// $1 path: "file <base64>" or "absent".
-const READ_SCRIPT = `
-if [ -f "$1" ]; then printf 'file %s\\n' "$(base64 -w0 < "$1")"; else echo absent; fi
-`;
+const READ_SCRIPT = remoteScript("file-read");
+const REMOVE_SCRIPT = remoteScript("file-remove");
 
 export async function remove(props: ManagedFileOutputs): Promise<void> {
     if (props.keepOnDelete) {
@@ -133,7 +117,7 @@ export async function remove(props: ManagedFileOutputs): Promise<void> {
             return;
         }
     }
-    const result = await session.run('rm -f "$1"', [props.path]);
+    const result = await session.run(REMOVE_SCRIPT, [props.path]);
     if (result.code !== 0) {
         throw new NodeError(props.connection.name, `removing ${props.path} failed: ${result.stderr.trim()}`);
     }

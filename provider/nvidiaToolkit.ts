@@ -10,6 +10,7 @@ import { cdiSchemaProblem, debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH
 import { NodeError, sessionFor, SshSession } from "./ssh";
 import { ownedByAnother } from "../lib/destroyPlan";
 import { readOwner } from "./ownerRecord";
+import { remoteScript } from "../lib/remoteScripts";
 
 export interface ToolkitRepository {
     /** The apt repository, e.g. https://nvidia.github.io/libnvidia-container/stable/deb/amd64 */
@@ -73,86 +74,16 @@ export function diff(olds: NvidiaToolkitOutputs, news: NvidiaToolkitInputs): Dif
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-// $1 keyUrl, $2 fingerprint, $3 repo url, $4 keyring path, $5 list path, then package=version pins.
-// Exit codes name the failing step; stderr says why. Nothing outside $stage changes before the
-// final block, and that block only runs after apt accepted the staged source.
-const SOURCE_SCRIPT = `
-set -eu
-key_url=$1 fpr=$2 repo=$3 keyring=$4 list=$5
-shift 5
-stage=$(mktemp -d /var/tmp/gnh-apt.XXXXXX)
-trap 'rm -rf "$stage"' EXIT
-chmod 755 "$stage" # apt verifies signatures as the _apt user
-export GNUPGHOME="$stage/gnupg"
-mkdir -m 700 "$GNUPGHOME"
-curl -fsSL --max-time 60 -o "$stage/key.asc" "$key_url" || { echo "cannot download the repository key from $key_url" >&2; exit 10; }
-primaries() { gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1=="pub"{p=1;next} $1=="fpr"&&p{print $10;p=0}'; }
-found=$(primaries "$stage/key.asc" | paste -sd' ' -)
-[ -n "$found" ] || { echo "the file at $key_url holds no OpenPGP public key" >&2; exit 11; }
-case " $found " in *" $fpr "*) ;; *) echo "the key at $key_url has no primary key with fingerprint $fpr (it has: $found)" >&2; exit 12 ;; esac
-gpg --batch --quiet --import "$stage/key.asc" 2>/dev/null
-gpg --batch --export "$fpr" > "$stage/keyring.gpg"
-kept=$(primaries "$stage/keyring.gpg" | paste -sd' ' -)
-[ "$kept" = "$fpr" ] || { echo "the exported keyring holds $kept, not only $fpr" >&2; exit 13; }
-chmod 644 "$stage/keyring.gpg"
-printf 'deb [signed-by=%s] %s /\\n' "$stage/keyring.gpg" "$repo" > "$stage/staged.list"
-if ! apt-get update --error-on=any -o Dir::Etc::sourcelist="$stage/staged.list" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 > "$stage/update.log" 2>&1; then
-  echo "apt-get update --error-on=any rejected $repo signed by $fpr:" >&2; grep -E '^(E|W):' "$stage/update.log" | head -n 5 >&2; exit 14
-fi
-# Fetch and verify the pinned packages against the staged source too: a missing version or a
-# package whose hash does not match the signed index stops us here, with /etc/apt untouched.
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --download-only --allow-downgrades --allow-change-held-packages \
-     -o Dir::Etc::sourcelist="$stage/staged.list" -o Dir::Etc::sourceparts=- "$@" > "$stage/download.log" 2>&1; then
-  echo "the pinned packages could not be fetched and verified from $repo:" >&2; grep -E '^E:' "$stage/download.log" | head -n 5 >&2; exit 15
-fi
-# Proven: install the keyring and the source, then set aside other files naming the same
-# repository (apt refuses two entries with different Signed-By for one URL).
-install -o root -g root -m 644 "$stage/keyring.gpg" "$keyring.gnh-tmp" || exit 16
-mv -f "$keyring.gnh-tmp" "$keyring" || exit 16
-printf 'deb [signed-by=%s] %s /\\n' "$keyring" "$repo" > "$list.gnh-tmp" || exit 17
-chmod 644 "$list.gnh-tmp" || exit 17
-mv -f "$list.gnh-tmp" "$list" || exit 17
-mkdir -p /etc/apt/.gnh-replaced
-for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-  if [ -f "$f" ] && [ "$f" != "$list" ] && grep -qF "$repo" "$f"; then
-    mv -f "$f" "/etc/apt/.gnh-replaced/$(basename "$f")" || exit 18
-    echo "set aside $f"
-  fi
-done
-`;
+const SOURCE_SCRIPT = remoteScript("toolkit-source");
 
-// $@ = package=version pins; each pinned package is then held.
-const PACKAGES_SCRIPT = `
-set -eu
-log=$(mktemp /var/tmp/gnh-apt-install.XXXXXX)
-trap 'rm -f "$log"' EXIT
-export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y -q --allow-downgrades --allow-change-held-packages -o Dpkg::Options::=--force-confold "$@" > "$log" 2>&1; then
-  grep -E '^E:' "$log" | head -n 5 >&2; exit 20
-fi
-for pin in "$@"; do apt-mark hold "\${pin%%=*}" >/dev/null; done
-`;
+const PACKAGES_SCRIPT = remoteScript("toolkit-packages");
 
-// $1 config path, then key=value pairs, each passed to nvidia-ctk as one quoted argument.
-const CONFIG_SCRIPT = `
-set -eu
-config=$1; shift
-[ -f "$config" ] || { echo "$config does not exist: the toolkit package did not create it" >&2; exit 30; }
-n=$#
-for kv in "$@"; do set -- "$@" --set "$kv"; done
-shift "$n"
-cp -p "$config" "$config.gnh-bak"
-nvidia-ctk config --config-file="$config" --in-place "$@" 2>&1 || { mv -f "$config.gnh-bak" "$config"; exit 31; }
-rm -f "$config.gnh-bak"
-`;
+const CONFIG_SCRIPT = remoteScript("toolkit-config");
 
-const DOCKER_VERSION_SCRIPT = "docker version --format '{{.Server.Version}}'";
+const DOCKER_VERSION_SCRIPT = remoteScript("docker-version");
+const UNHOLD_SCRIPT = remoteScript("toolkit-unhold");
 
-const STATE_SCRIPT = `
-dpkg-query -W -f '\${Package} \${Version} \${db:Status-Abbrev}\\n' "$@" 2>/dev/null | sed 's/^/pkg /'
-apt-mark showhold 2>/dev/null | sed 's/^/hold /'
-printf 'config %s\\n' "$(base64 -w0 < ${RUNTIME_CONFIG_PATH} 2>/dev/null)"
-`;
+const STATE_SCRIPT = remoteScript("toolkit-state", { RUNTIME_CONFIG_PATH });
 
 interface ToolkitState {
     readonly installed: Record<string, string>;
@@ -245,5 +176,5 @@ export async function remove(props: NvidiaToolkitOutputs): Promise<void> {
     if (ownedByAnother(await readOwner(session), props.connection.name)) {
         return; // renamed in the fleet: the node's new resource holds the packages now
     }
-    await session.check("releasing the package holds", 'apt-mark unhold "$@" >/dev/null', [...TOOLKIT_PACKAGES]);
+    await session.check("releasing the package holds", UNHOLD_SCRIPT, [...TOOLKIT_PACKAGES]);
 }

@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SOURCE_DIRS = ["audit", "provider", "rules", "lib", "schemas", "data", "components", "sdk"];
+const SOURCE_DIRS = ["audit", "provider", "rules", "lib", "schemas", "data", "remote", "components", "sdk"];
 const EXTRA_FILES = ["index.ts", "tsconfig.json", "tsconfig.build.json"];
 const DIST = path.join(ROOT, "dist");
 
@@ -22,7 +22,7 @@ function listSources() {
             const relative = path.join(dir, entry.name);
             if (entry.isDirectory()) {
                 walk(relative);
-            } else if ((entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) || entry.name.endsWith(".json")) {
+            } else if ((entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) || entry.name.endsWith(".json") || entry.name.endsWith(".sh")) {
                 files.push(relative);
             }
         }

@@ -1,0 +1,19 @@
+#!/bin/sh
+# $1 = backup: keep the file being replaced (or the fact that there was none) for rollback.
+# Set by the loader (lib/remoteScripts.ts): DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR.
+set -eu
+umask 022
+mkdir -p "${STATE_DIR}"
+if [ "$1" = backup ]; then
+  # Our first write ever (no backup of an earlier one either): keep the file as the user had it.
+  if [ ! -e "${ORIGINAL}" ] && [ ! -e "${ORIGINAL_ABSENT}" ] && [ ! -e "${STATE_DIR}"/daemon.json.bak ] && [ ! -e "${STATE_DIR}"/daemon.json.absent ]; then
+    if [ -f "${DAEMON_JSON}" ]; then cp -p "${DAEMON_JSON}" "${ORIGINAL}"; else touch "${ORIGINAL_ABSENT}"; fi
+  fi
+  rm -f "${STATE_DIR}"/daemon.json.bak "${STATE_DIR}"/daemon.json.absent
+  if [ -f "${DAEMON_JSON}" ]; then cp -p "${DAEMON_JSON}" "${STATE_DIR}"/daemon.json.bak; else touch "${STATE_DIR}"/daemon.json.absent; fi
+fi
+cat > "${DAEMON_JSON}".gnh-tmp
+chown root:root "${DAEMON_JSON}".gnh-tmp
+chmod 644 "${DAEMON_JSON}".gnh-tmp
+sync "${DAEMON_JSON}".gnh-tmp 2>/dev/null || sync
+mv -f "${DAEMON_JSON}".gnh-tmp "${DAEMON_JSON}"
