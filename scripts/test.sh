@@ -18,6 +18,8 @@ echo "== type check"
 npx tsc --noEmit -p tsconfig.json || status=1
 echo "== lint"
 npx eslint . || status=1
+echo "== copy-paste detector (jscpd, clones of 10 or more lines: .jscpd.json)"
+npx jscpd . || status=1
 echo "== shellcheck"
 if command -v shellcheck >/dev/null 2>&1; then
   bash scripts/shell-files.sh | xargs -0 shellcheck -x || status=1
