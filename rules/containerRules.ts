@@ -3,94 +3,17 @@
 // `docker:index/container:Container` inputs, the live audit from `docker inspect`
 // (policies/containerPolicies.ts and audit/inspect.ts hold the two normalizers), so one check
 // judges both, and the parity test runs the same fixtures through the two.
+import { ContainerFacts, ContainerRule, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, named } from "./containerFacts";
+import { containerGpuChannel, containerGpusExplicit } from "./containerGpuRules";
 import { parseImageReference, registryAllowed } from "./imageReference";
-import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
-/** One GPU/device request as Docker stores it (HostConfig.DeviceRequests). */
-export interface DeviceRequest {
-    /** "" or "nvidia" for --gpus; "cdi" for CDI device names (--device vendor/class=name). */
-    readonly driver: string;
-    /** -1 = all; 0 = none by count (then deviceIds decide). */
-    readonly count: number;
-    readonly deviceIds: readonly string[];
-}
-
-/** A published port; hostIp "" (or 0.0.0.0, ::) is every interface of the host. */
-export interface PortBindingSpec {
-    readonly hostIp: string;
-    readonly external: number;
-    readonly internal: number;
-    readonly protocol: string;
-}
-
-export interface ContainerMountSpec {
-    readonly type: "bind" | "volume" | "tmpfs" | "other";
-    /** Host path for binds, volume name for volumes. */
-    readonly source?: string;
-    readonly target: string;
-    readonly readOnly: boolean;
-}
-
-/**
- * A container as the rules see it: what Docker would run, in Docker's own terms, whatever
- * produced it. Fields that a producer cannot know are undefined, never guessed.
- */
-export interface ContainerSpec {
-    /** "inputs": from Pulumi resource inputs (preview); "inspect": from docker inspect (audit). */
-    readonly source: "inputs" | "inspect";
-    readonly name: string;
-    readonly image?: string;
-    readonly privileged: boolean;
-    /** Capability names upper case, without CAP_ ("SYS_ADMIN", "ALL"). */
-    readonly capAdd: readonly string[];
-    readonly capDrop: readonly string[];
-    /** "" when none is set (the image's USER applies, root by default). */
-    readonly user: string;
-    readonly env: Readonly<Record<string, string>>;
-    /** The OCI runtime name ("runc", "nvidia"); undefined = the daemon's default. */
-    readonly runtime?: string;
-    readonly deviceRequests: readonly DeviceRequest[];
-    readonly devices: readonly { readonly hostPath: string; readonly containerPath: string }[];
-    readonly mounts: readonly ContainerMountSpec[];
-    readonly namespaces: {
-        readonly network?: string;
-        readonly pid?: string;
-        readonly ipc?: string;
-        readonly uts?: string;
-        readonly userns?: string;
-    };
-    readonly securityOpts: readonly string[];
-    readonly memoryBytes?: number;
-    readonly pidsLimit?: number;
-    readonly restart: { readonly name: string; readonly maxRetries: number };
-    readonly readOnlyRootfs: boolean;
-    readonly ports: readonly PortBindingSpec[];
-    /** -P: every port the image exposes, on every interface. */
-    readonly publishAllPorts: boolean;
-}
-
-export interface ContainerRuleOptions {
-    /** Capabilities a container may add (names without CAP_). Default: none. */
-    readonly allowedCapabilities?: readonly string[];
-    /** Host paths that may be bind-mounted read-write even though they are sensitive. */
-    readonly writableHostPaths?: readonly string[];
-    /** Registries images may come from (host[:port]). Default: nvcr.io; the audit adds the fleet file's own registry. */
-    readonly allowedRegistries?: readonly string[];
-}
-
-export const DEFAULT_ALLOWED_REGISTRIES: readonly string[] = ["nvcr.io"];
-
-export interface ContainerFacts {
-    readonly container: ContainerSpec;
-    /** What the daemon adds to every container; known on a live host only. */
-    readonly daemon?: { readonly noNewPrivileges?: boolean };
-    readonly options?: ContainerRuleOptions;
-}
-
-export type ContainerRule = Rule<ContainerFacts>;
+// The spec's types and the GPU rules live beside this file; importers keep one entry point.
+export * from "./containerFacts";
+export * from "./containerGpuRules";
+import { cis, fail, notApplicable, pass, seed, Verdict } from "./rule";
 
 
-const named = (c: ContainerSpec) => `container ${c.name}`;
+
 
 export const containerPrivileged: ContainerRule = {
     id: "GNH-CONTAINER-PRIVILEGED",
@@ -144,96 +67,6 @@ export const containerNonRoot: ContainerRule = {
             return fail(user === "" ? `${named(container)} sets no user: it runs as root unless the image says otherwise` : `${named(container)} runs as ${container.user}`);
         }
         return pass;
-    },
-};
-
-/** Why a GPU selection is not an explicit list of GPUs; empty when it is. */
-function gpuProblems(container: ContainerSpec): string[] {
-    const problems: string[] = [];
-    const explicitRequest = (r: DeviceRequest) => r.deviceIds.length > 0 && !r.deviceIds.some((id) => id === "all" || /=all$/.test(id));
-    for (const request of container.deviceRequests) {
-        const spelled = request.driver === "cdi" ? "CDI device" : "GPU request";
-        if (request.deviceIds.some((id) => id === "all")) {
-            problems.push(`${spelled} with device id "all"`);
-        } else if (request.deviceIds.some((id) => /=all$/.test(id))) {
-            problems.push(`${spelled} ${request.deviceIds.filter((id) => /=all$/.test(id)).join(", ")}`);
-        } else if (request.deviceIds.length === 0 && request.count === -1) {
-            problems.push("GPU request with count -1 (--gpus all)");
-        } else if (request.deviceIds.length === 0 && request.count > 0) {
-            problems.push(`GPU request for any ${request.count} GPU(s) by count, not by id`);
-        }
-    }
-    const visible = container.env.NVIDIA_VISIBLE_DEVICES;
-    if (visible !== undefined && visible.split(",").map((v) => v.trim()).includes("all")) {
-        problems.push("environment NVIDIA_VISIBLE_DEVICES=all");
-    }
-    if (visible === undefined && container.runtime === "nvidia" && !container.deviceRequests.some(explicitRequest)) {
-        problems.push("the nvidia runtime without NVIDIA_VISIBLE_DEVICES (images such as CUDA's default it to all)");
-    }
-    for (const device of container.devices) {
-        if (/^\/dev\/nvidia/.test(device.hostPath)) {
-            problems.push(`host device ${device.hostPath} mapped directly, bypassing the runtime's GPU selection`);
-        }
-    }
-    for (const mount of container.mounts) {
-        if (mount.target.replace(/\/+$/, "") === "/var/run/nvidia-container-devices/all") {
-            problems.push("a mount at /var/run/nvidia-container-devices/all");
-        }
-    }
-    return problems;
-}
-
-export const containerGpusExplicit: ContainerRule = {
-    id: "GNH-CONTAINER-GPUS-EXPLICIT",
-    title: "GPUs are requested by explicit id, UUID or CDI name, never all",
-    severity: "high",
-    controls: [cis("5.17"), seed("GPU devices isolated")],
-    rationale: "A container that gets every GPU can read other tenants' GPU memory and starve their jobs. \"All GPUs\" has many spellings (--gpus all, device=all, count -1, nvidia.com/gpu=all, NVIDIA_VISIBLE_DEVICES=all, raw /dev/nvidia* devices, the volume-mount form); each one is caught.",
-    remediation: "Request GPUs by CDI name (--device nvidia.com/gpu=0; HardenedGpuContainer gpuChannel \"cdi\"), or by index or UUID through the volume-mount channel (HardenedGpuContainer's default); do not set NVIDIA_VISIBLE_DEVICES=all or map /dev/nvidia* directly.",
-    enforcement: "mandatory",
-    checkedAt: ["preview", "audit"],
-    evaluate: ({ container }) => {
-        const problems = gpuProblems(container);
-        return problems.length > 0 ? fail(`${named(container)} asks for GPUs without naming them: ${problems.join("; ")}`) : pass;
-    },
-};
-
-/** Values of NVIDIA_VISIBLE_DEVICES that ask for no GPU. */
-const NO_GPU_VALUES = new Set(["", "void", "none"]);
-
-/** The channels a container uses that a hardened toolkit ignores for unprivileged containers. */
-function envvarChannels(container: ContainerSpec): string[] {
-    const channels: string[] = [];
-    for (const request of container.deviceRequests) {
-        if (request.driver !== "cdi") {
-            channels.push(`a Docker GPU request (--gpus${request.deviceIds.length > 0 ? ` "device=${request.deviceIds.join(",")}"` : request.count === -1 ? " all" : ` ${request.count}`})`);
-        }
-    }
-    const visible = container.env.NVIDIA_VISIBLE_DEVICES;
-    if (visible !== undefined && !NO_GPU_VALUES.has(visible.trim().toLowerCase())) {
-        channels.push(`NVIDIA_VISIBLE_DEVICES=${visible}`);
-    }
-    return channels;
-}
-
-export const containerGpuChannel: ContainerRule = {
-    id: "GNH-CONTAINER-GPU-CHANNEL",
-    title: "Unprivileged containers select GPUs through CDI names or device mounts, not --gpus or NVIDIA_VISIBLE_DEVICES",
-    severity: "low",
-    controls: [seed("GPU devices isolated")],
-    rationale: "A hardened node sets accept-nvidia-visible-devices-envvar-when-unprivileged = false (NVIDIA's default is true, so any image could claim every GPU). Docker's --gpus is passed to the toolkit as that environment variable, so an unprivileged container that asks this way starts without a GPU. Advisory: it is a broken workload, not a weakness; the migration is to CDI names, which dockerd injects itself.",
-    remediation: "Replace --gpus '\"device=0\"' (or NVIDIA_VISIBLE_DEVICES=0) with --device nvidia.com/gpu=0 (Docker 26.1 needs \"features\": {\"cdi\": true}, which HardenedDockerDaemon sets; Docker 28+ has it on); in Pulumi, deviceRequests [{ driver: \"cdi\", deviceIds: [\"nvidia.com/gpu=0\"] }] or HardenedGpuContainer with gpuChannel \"cdi\".",
-    enforcement: "advisory",
-    checkedAt: ["preview", "audit"],
-    evaluate: ({ container }) => {
-        const channels = envvarChannels(container);
-        // privileged is read only when it matters: at preview it may be unknown
-        if (channels.length === 0 || container.privileged) {
-            return pass; // the toolkit honours the variable for privileged containers (which fail their own rule)
-        }
-        return channels.length > 0
-            ? fail(`${named(container)} asks for GPUs through ${channels.join(" and ")}: on a hardened node an unprivileged container gets no GPU that way; use CDI names (--device nvidia.com/gpu=<index>)`)
-            : pass;
     },
 };
 

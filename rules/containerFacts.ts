@@ -1,0 +1,90 @@
+// The normalized container spec every container rule judges, whoever built it: the policy pack
+// from `docker:index/container:Container` inputs, the live audit from `docker inspect`,
+// HardenedGpuContainer from its arguments. Types only, and how messages name a container.
+import { Rule } from "./rule";
+
+/** One GPU/device request as Docker stores it (HostConfig.DeviceRequests). */
+export interface DeviceRequest {
+    /** "" or "nvidia" for --gpus; "cdi" for CDI device names (--device vendor/class=name). */
+    readonly driver: string;
+    /** -1 = all; 0 = none by count (then deviceIds decide). */
+    readonly count: number;
+    readonly deviceIds: readonly string[];
+}
+
+/** A published port; hostIp "" (or 0.0.0.0, ::) is every interface of the host. */
+export interface PortBindingSpec {
+    readonly hostIp: string;
+    readonly external: number;
+    readonly internal: number;
+    readonly protocol: string;
+}
+
+export interface ContainerMountSpec {
+    readonly type: "bind" | "volume" | "tmpfs" | "other";
+    /** Host path for binds, volume name for volumes. */
+    readonly source?: string;
+    readonly target: string;
+    readonly readOnly: boolean;
+}
+
+/**
+ * A container as the rules see it: what Docker would run, in Docker's own terms, whatever
+ * produced it. Fields that a producer cannot know are undefined, never guessed.
+ */
+export interface ContainerSpec {
+    /** "inputs": from Pulumi resource inputs (preview); "inspect": from docker inspect (audit). */
+    readonly source: "inputs" | "inspect";
+    readonly name: string;
+    readonly image?: string;
+    readonly privileged: boolean;
+    /** Capability names upper case, without CAP_ ("SYS_ADMIN", "ALL"). */
+    readonly capAdd: readonly string[];
+    readonly capDrop: readonly string[];
+    /** "" when none is set (the image's USER applies, root by default). */
+    readonly user: string;
+    readonly env: Readonly<Record<string, string>>;
+    /** The OCI runtime name ("runc", "nvidia"); undefined = the daemon's default. */
+    readonly runtime?: string;
+    readonly deviceRequests: readonly DeviceRequest[];
+    readonly devices: readonly { readonly hostPath: string; readonly containerPath: string }[];
+    readonly mounts: readonly ContainerMountSpec[];
+    readonly namespaces: {
+        readonly network?: string;
+        readonly pid?: string;
+        readonly ipc?: string;
+        readonly uts?: string;
+        readonly userns?: string;
+    };
+    readonly securityOpts: readonly string[];
+    readonly memoryBytes?: number;
+    readonly pidsLimit?: number;
+    readonly restart: { readonly name: string; readonly maxRetries: number };
+    readonly readOnlyRootfs: boolean;
+    readonly ports: readonly PortBindingSpec[];
+    /** -P: every port the image exposes, on every interface. */
+    readonly publishAllPorts: boolean;
+}
+
+export interface ContainerRuleOptions {
+    /** Capabilities a container may add (names without CAP_). Default: none. */
+    readonly allowedCapabilities?: readonly string[];
+    /** Host paths that may be bind-mounted read-write even though they are sensitive. */
+    readonly writableHostPaths?: readonly string[];
+    /** Registries images may come from (host[:port]). Default: nvcr.io; the audit adds the fleet file's own registry. */
+    readonly allowedRegistries?: readonly string[];
+}
+
+export const DEFAULT_ALLOWED_REGISTRIES: readonly string[] = ["nvcr.io"];
+
+export interface ContainerFacts {
+    readonly container: ContainerSpec;
+    /** What the daemon adds to every container; known on a live host only. */
+    readonly daemon?: { readonly noNewPrivileges?: boolean };
+    readonly options?: ContainerRuleOptions;
+}
+
+export type ContainerRule = Rule<ContainerFacts>;
+
+/** How every container rule's message names the container. */
+export const named = (c: ContainerSpec) => `container ${c.name}`;

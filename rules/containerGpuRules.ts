@@ -1,0 +1,94 @@
+// The GPU rules for containers: GPUs named explicitly, never "all" in any of its spellings, and
+// requested through a channel that a hardened toolkit honours for unprivileged containers.
+import { ContainerRule, ContainerSpec, DeviceRequest, named } from "./containerFacts";
+import { cis, fail, pass, seed } from "./rule";
+
+/** Why a GPU selection is not an explicit list of GPUs; empty when it is. */
+function gpuProblems(container: ContainerSpec): string[] {
+    const problems: string[] = [];
+    const explicitRequest = (r: DeviceRequest) => r.deviceIds.length > 0 && !r.deviceIds.some((id) => id === "all" || /=all$/.test(id));
+    for (const request of container.deviceRequests) {
+        const spelled = request.driver === "cdi" ? "CDI device" : "GPU request";
+        if (request.deviceIds.some((id) => id === "all")) {
+            problems.push(`${spelled} with device id "all"`);
+        } else if (request.deviceIds.some((id) => /=all$/.test(id))) {
+            problems.push(`${spelled} ${request.deviceIds.filter((id) => /=all$/.test(id)).join(", ")}`);
+        } else if (request.deviceIds.length === 0 && request.count === -1) {
+            problems.push("GPU request with count -1 (--gpus all)");
+        } else if (request.deviceIds.length === 0 && request.count > 0) {
+            problems.push(`GPU request for any ${request.count} GPU(s) by count, not by id`);
+        }
+    }
+    const visible = container.env.NVIDIA_VISIBLE_DEVICES;
+    if (visible !== undefined && visible.split(",").map((v) => v.trim()).includes("all")) {
+        problems.push("environment NVIDIA_VISIBLE_DEVICES=all");
+    }
+    if (visible === undefined && container.runtime === "nvidia" && !container.deviceRequests.some(explicitRequest)) {
+        problems.push("the nvidia runtime without NVIDIA_VISIBLE_DEVICES (images such as CUDA's default it to all)");
+    }
+    for (const device of container.devices) {
+        if (/^\/dev\/nvidia/.test(device.hostPath)) {
+            problems.push(`host device ${device.hostPath} mapped directly, bypassing the runtime's GPU selection`);
+        }
+    }
+    for (const mount of container.mounts) {
+        if (mount.target.replace(/\/+$/, "") === "/var/run/nvidia-container-devices/all") {
+            problems.push("a mount at /var/run/nvidia-container-devices/all");
+        }
+    }
+    return problems;
+}
+
+export const containerGpusExplicit: ContainerRule = {
+    id: "GNH-CONTAINER-GPUS-EXPLICIT",
+    title: "GPUs are requested by explicit id, UUID or CDI name, never all",
+    severity: "high",
+    controls: [cis("5.17"), seed("GPU devices isolated")],
+    rationale: "A container that gets every GPU can read other tenants' GPU memory and starve their jobs. \"All GPUs\" has many spellings (--gpus all, device=all, count -1, nvidia.com/gpu=all, NVIDIA_VISIBLE_DEVICES=all, raw /dev/nvidia* devices, the volume-mount form); each one is caught.",
+    remediation: "Request GPUs by CDI name (--device nvidia.com/gpu=0; HardenedGpuContainer gpuChannel \"cdi\"), or by index or UUID through the volume-mount channel (HardenedGpuContainer's default); do not set NVIDIA_VISIBLE_DEVICES=all or map /dev/nvidia* directly.",
+    enforcement: "mandatory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const problems = gpuProblems(container);
+        return problems.length > 0 ? fail(`${named(container)} asks for GPUs without naming them: ${problems.join("; ")}`) : pass;
+    },
+};
+
+/** Values of NVIDIA_VISIBLE_DEVICES that ask for no GPU. */
+const NO_GPU_VALUES = new Set(["", "void", "none"]);
+
+/** The channels a container uses that a hardened toolkit ignores for unprivileged containers. */
+function envvarChannels(container: ContainerSpec): string[] {
+    const channels: string[] = [];
+    for (const request of container.deviceRequests) {
+        if (request.driver !== "cdi") {
+            channels.push(`a Docker GPU request (--gpus${request.deviceIds.length > 0 ? ` "device=${request.deviceIds.join(",")}"` : request.count === -1 ? " all" : ` ${request.count}`})`);
+        }
+    }
+    const visible = container.env.NVIDIA_VISIBLE_DEVICES;
+    if (visible !== undefined && !NO_GPU_VALUES.has(visible.trim().toLowerCase())) {
+        channels.push(`NVIDIA_VISIBLE_DEVICES=${visible}`);
+    }
+    return channels;
+}
+
+export const containerGpuChannel: ContainerRule = {
+    id: "GNH-CONTAINER-GPU-CHANNEL",
+    title: "Unprivileged containers select GPUs through CDI names or device mounts, not --gpus or NVIDIA_VISIBLE_DEVICES",
+    severity: "low",
+    controls: [seed("GPU devices isolated")],
+    rationale: "A hardened node sets accept-nvidia-visible-devices-envvar-when-unprivileged = false (NVIDIA's default is true, so any image could claim every GPU). Docker's --gpus is passed to the toolkit as that environment variable, so an unprivileged container that asks this way starts without a GPU. Advisory: it is a broken workload, not a weakness; the migration is to CDI names, which dockerd injects itself.",
+    remediation: "Replace --gpus '\"device=0\"' (or NVIDIA_VISIBLE_DEVICES=0) with --device nvidia.com/gpu=0 (Docker 26.1 needs \"features\": {\"cdi\": true}, which HardenedDockerDaemon sets; Docker 28+ has it on); in Pulumi, deviceRequests [{ driver: \"cdi\", deviceIds: [\"nvidia.com/gpu=0\"] }] or HardenedGpuContainer with gpuChannel \"cdi\".",
+    enforcement: "advisory",
+    checkedAt: ["preview", "audit"],
+    evaluate: ({ container }) => {
+        const channels = envvarChannels(container);
+        // privileged is read only when it matters: at preview it may be unknown
+        if (channels.length === 0 || container.privileged) {
+            return pass; // the toolkit honours the variable for privileged containers (which fail their own rule)
+        }
+        return channels.length > 0
+            ? fail(`${named(container)} asks for GPUs through ${channels.join(" and ")}: on a hardened node an unprivileged container gets no GPU that way; use CDI names (--device nvidia.com/gpu=<index>)`)
+            : pass;
+    },
+};
