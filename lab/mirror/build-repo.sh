@@ -89,92 +89,16 @@ ensure_tools
 phase tools
 
 # --- 1. NVIDIA's Go tools, per version, cached -------------------------------------------------
-# Echoes the module directory in GOMODCACHE (downloads it through the Go module proxy if needed).
-module_dir() {
-  local ver="$1" dir
-  dir="$(go mod download -json "${MODULE}@v${ver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [[ -n "${dir}" && -f "${dir}/versions.mk" ]] || die "module ${MODULE}@v${ver} has no versions.mk"
-  printf '%s\n' "${dir}"
-}
-
-build_tools() {
-  local ver="$1" mdir lib_version version_pkg extld ldflags recipe bindir stamp tool
-  bindir="${BUILD_DIR}/bin/${ver}"
-  stamp="${bindir}/.recipe"
-  mdir="$(module_dir "${ver}")"
-  # Read the version and the -X package from upstream's own build files.
-  lib_version="$(sed -n 's/^LIB_VERSION[[:space:]]*:=[[:space:]]*\([^[:space:]]*\).*/\1/p' "${mdir}/versions.mk")"
-  [[ "${lib_version}" == "${ver}" ]] || die "versions.mk of v${ver} says LIB_VERSION=${lib_version}"
-  version_pkg="$(sed -n 's/^CLI_VERSION_PACKAGE[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' "${mdir}/Makefile")"
-  [[ -n "${version_pkg}" ]] || die "CLI_VERSION_PACKAGE not found in ${mdir}/Makefile"
-  # Same flags as upstream's Makefile (cmd-% target); gitCommit is left empty because the
-  # module zip carries no git metadata. -trimpath keeps build paths out of the binaries.
-  extld='-Wl,--export-dynamic -Wl,--unresolved-symbols=ignore-in-object-files -Wl,-z,lazy'
-  ldflags="-s -w '-extldflags=${extld}' -X ${version_pkg}.gitCommit= -X ${version_pkg}.version=${lib_version}"
-  for tool in "${TOOLS[@]}"; do
-    [[ -d "${mdir}/cmd/${tool}" ]] || die "v${ver} has no cmd/${tool}"
-  done
-  recipe="$(printf '%s\n' "${ver}" "${ldflags}" "$(go version)" "${TOOLS[*]}" -trimpath | sha256sum | cut -d' ' -f1)"
-  if [[ -f "${stamp}" && "$(cat "${stamp}")" == "${recipe}" ]]; then
-    log "v${ver}: cached binaries in ${bindir}"
-    return 0
-  fi
-  log "v${ver}: building ${TOOLS[*]} from ${MODULE}@v${ver}"
-  local tmp="${bindir}.tmp.$$" pkgs=()
-  rm -rf "${tmp}"; mkdir -p "${tmp}"
-  for tool in "${TOOLS[@]}"; do pkgs+=("${MODULE}/cmd/${tool}@v${ver}"); done
-  GOBIN="${tmp}" CGO_ENABLED=1 go install -trimpath -ldflags="${ldflags}" "${pkgs[@]}"
-  for tool in "${TOOLS[@]}"; do
-    [[ -x "${tmp}/${tool}" ]] || die "v${ver}: ${tool} was not built"
-  done
-  "${tmp}/nvidia-ctk" --version | grep -q "version ${ver}\$" || die "v${ver}: version stamp missing"
-  # Release time of the tag (from the proxy's .info) for reproducible package timestamps.
-  go mod download -json "${MODULE}@v${ver}" | sed -n 's/^[[:space:]]*"Info": "\(.*\)",$/\1/p' \
-    | xargs cat | sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' > "${tmp}/.release-time"
-  printf '%s\n' "${recipe}" > "${tmp}/.recipe"
-  rm -rf "${bindir}"
-  mv "${tmp}" "${bindir}"
-}
+# shellcheck source=lab/mirror/go-tools.sh
+. "${SCRIPT_DIR}/go-tools.sh"
 for v in "${VERSIONS[@]}"; do build_tools "${v}"; done
 phase go-build
 
 # --- 2. signing keys (once per lab; never served) -----------------------------------------------
-make_key() {
-  local home="$1" name="$2"
-  mkdir -p "${home}"
-  chmod 0700 "${KEY_DIR}" "${home}"
-  if [[ -n "$(GNUPGHOME="${home}" gpg --batch --list-secret-keys --with-colons 2>/dev/null | grep '^sec:' || true)" ]]; then
-    return 0
-  fi
-  log "generating key '${name}' in ${home} (RSA-3072 certify-only primary + signing subkey)"
-  GNUPGHOME="${home}" gpg --batch --quiet --gen-key <<EOF
-%no-protection
-Key-Type: RSA
-Key-Length: 3072
-Key-Usage: cert
-Subkey-Type: RSA
-Subkey-Length: 3072
-Subkey-Usage: sign
-Name-Real: ${name}
-Name-Email: gnh-mirror@lab.invalid
-Expire-Date: 0
-%commit
-EOF
-}
-primary_fpr() {
-  GNUPGHOME="$1" gpg --batch --with-colons --list-keys 2>/dev/null \
-    | awk -F: '$1=="pub"{p=1;next} p&&$1=="fpr"{print toupper($10); exit}'
-}
+# shellcheck source=lab/mirror/signing-keys.sh
+. "${SCRIPT_DIR}/signing-keys.sh"
 mkdir -p "${KEY_DIR}"
 chmod 0700 "${KEY_DIR}"
-stop_agents() {
-  local h
-  for h in "${KEY_DIR}/gnupg-good" "${KEY_DIR}/gnupg-foreign"; do
-    if [[ -d "${h}" ]]; then
-      GNUPGHOME="${h}" gpgconf --kill gpg-agent >/dev/null 2>&1 || true
-    fi
-  done
-}
 trap stop_agents EXIT
 GOOD_HOME="${KEY_DIR}/gnupg-good"
 FOREIGN_HOME="${KEY_DIR}/gnupg-foreign"
@@ -195,7 +119,8 @@ EXPECTED=(
 )
 inputs_hash() {
   {
-    sha256sum "${SCRIPT_PATH}" "${SCRIPT_DIR}/nvidia-container-cli.placeholder"
+    sha256sum "${SCRIPT_PATH}" "${SCRIPT_DIR}/nvidia-container-cli.placeholder" \
+      "${SCRIPT_DIR}/go-tools.sh" "${SCRIPT_DIR}/signing-keys.sh" "${SCRIPT_DIR}/deb-packaging.sh"
     for v in "${VERSIONS[@]}"; do (cd "${BUILD_DIR}/bin/${v}" && sha256sum "${TOOLS[@]}" .release-time); done
     printf '%s %s %s\n' "${GOOD_FPR}" "${FOREIGN_FPR}" "${PKG_REVISION}"
   } | sha256sum | cut -d' ' -f1
@@ -218,106 +143,8 @@ mkdir -p "${STAGE}/debs"
 MAINTAINER="GNH lab mirror <gnh-mirror@lab.invalid>"
 HOMEPAGE="https://github.com/NVIDIA/nvidia-container-toolkit"
 
-# write_control DIR PACKAGE VERSION DESCRIPTION-LINE EXTRA-FIELDS...
-write_control() {
-  local root="$1" pkg="$2" version="$3" desc="$4"; shift 4
-  local size
-  size="$(du -sk --exclude=DEBIAN "${root}" | cut -f1)"
-  mkdir -p "${root}/DEBIAN"
-  {
-    printf 'Package: %s\nVersion: %s\nArchitecture: %s\nMaintainer: %s\n' "${pkg}" "${version}" "${ARCH}" "${MAINTAINER}"
-    printf 'Installed-Size: %s\n' "${size}"
-    local field
-    for field in "$@"; do printf '%s\n' "${field}"; done
-    printf 'Section: utils\nPriority: optional\nHomepage: %s\n' "${HOMEPAGE}"
-    printf 'Description: %s\n' "${desc}"
-  } > "${root}/DEBIAN/control"
-}
-
-# build_deb ROOT EPOCH: fixed mtimes/owners so identical inputs give identical .debs.
-build_deb() {
-  local root="$1" epoch="$2" out
-  (cd "${root}" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z \
-     | xargs -0r md5sum > DEBIAN/md5sums)
-  [[ -s "${root}/DEBIAN/md5sums" ]] || rm -f "${root}/DEBIAN/md5sums"
-  find "${root}" -exec touch -h -d "@${epoch}" {} +
-  out="$(SOURCE_DATE_EPOCH="${epoch}" dpkg-deb --root-owner-group -Zxz --build "${root}" "${STAGE}/debs/" 2>&1)"
-  log "  ${out}"
-}
-
-doc_note() {
-  local root="$1" pkg="$2" text="$3"
-  mkdir -p "${root}/usr/share/doc/${pkg}"
-  printf '%s\n' "${text}" > "${root}/usr/share/doc/${pkg}/README.lab"
-}
-
-
-# A field of one package in the module's packaging/debian/control, with upstream's @VERSION@ and
-# @LIBNVIDIA_CONTAINER_TOOLS_VERSION@ set to this release (as NVIDIA's CI does) and debhelper's
-# ${misc:...} substitutions dropped. Empty when the package has no such field.
-control_field() {
-  local mdir="$1" pkg="$2" field="$3" dver="$4"
-  # shellcheck disable=SC2016 # ${misc:...} is debhelper's literal text in debian/control
-  awk -v pkg="${pkg}" -v field="${field}" '
-    /^Package:/ { in_pkg = ($2 == pkg) }
-    in_pkg && index($0, field ": ") == 1 { print substr($0, length(field) + 3) }
-  ' "${mdir}/packaging/debian/control" \
-    | sed -e "s/@VERSION@/${dver}/g" -e "s/@LIBNVIDIA_CONTAINER_TOOLS_VERSION@/${dver}/g" \
-          -e 's/\${misc:[A-Za-z-]*}, *//g' -e 's/, *\${misc:[A-Za-z-]*}//g' -e 's/^\${misc:[A-Za-z-]*}$//'
-}
-
-# Installs what upstream's PKG.install lists into ROOT: the tools we built, and every other file
-# (systemd units, udev rules, env files from 1.18 on) from the module's deployments/ tree.
-install_listed() {
-  local mdir="$1" pkg="$2" root="$3" bindir="$4" name dest src
-  while read -r name dest; do
-    [[ -n "${name}" ]] || continue
-    if [[ -f "${bindir}/${name}" ]]; then
-      install -D -m 0755 "${bindir}/${name}" "${root}${dest%/}/${name}"
-      continue
-    fi
-    src="$(find "${mdir}/deployments" -type f -name "${name}" | head -n 1)"
-    [[ -n "${src}" ]] || die "${pkg}: ${name} (listed in ${pkg}.install) is neither a built tool nor under deployments/"
-    install -D -m 0644 "${src}" "${root}${dest%/}/${name}"
-  done < "${mdir}/packaging/debian/${pkg}.install"
-  # Files under /etc are conffiles, as debhelper marks them.
-  if [[ -d "${root}/etc" ]]; then
-    mkdir -p "${root}/DEBIAN"
-    (cd "${root}" && find etc -type f | sort | sed 's|^|/|') > "${root}/DEBIAN/conffiles"
-  fi
-}
-
-# Maintainer scripts from the module's packaging/debian/, with what debhelper would put at
-# #DEBHELPER#: dpkg-maintscript-helper calls for PKG.maintscript (1.20 moves its units from /etc to
-# /lib), and enabling and starting the systemd units the package ships (dh_installsystemd).
-install_maint_scripts() {
-  local mdir="$1" pkg="$2" root="$3" dver="$4" kind line units snippet
-  local maint="${mdir}/packaging/debian/${pkg}.maintscript"
-  # (no unit directory at all is fine: find's complaint is dropped and the list stays empty)
-  units="$(cd "${root}" && { find lib/systemd/system etc/systemd/system -maxdepth 1 -type f \( -name '*.service' -o -name '*.path' \) -printf '%f\n' 2>/dev/null || true; } | sort -u | tr '\n' ' ')"
-  mkdir -p "${root}/DEBIAN"
-  for kind in preinst postinst postrm; do
-    snippet=""
-    if [[ -f "${maint}" ]]; then
-      while read -r line; do
-        [[ -n "${line}" ]] || continue
-        snippet+="dpkg-maintscript-helper ${line//@VERSION@/${dver}} -- \"\$@\""$'\n'
-      done < "${maint}"
-    fi
-    if [[ "${kind}" == postinst && -n "${units}" ]]; then
-      snippet+="if [ \"\$1\" = configure ] && [ -d /run/systemd/system ]; then systemctl daemon-reload >/dev/null 2>&1 || true; systemctl enable ${units}>/dev/null 2>&1 || true; systemctl start ${units}>/dev/null 2>&1 || true; fi"$'\n'
-    fi
-    if [[ -f "${mdir}/packaging/debian/${pkg}.${kind}" ]]; then
-      awk -v snippet="${snippet}" '$0 == "#DEBHELPER#" { printf "%s", snippet; next } { print }' \
-        "${mdir}/packaging/debian/${pkg}.${kind}" > "${root}/DEBIAN/${kind}"
-    elif [[ -n "${snippet}" ]]; then
-      printf '#!/bin/sh\nset -e\n%s' "${snippet}" > "${root}/DEBIAN/${kind}"
-    else
-      continue
-    fi
-    chmod 0755 "${root}/DEBIAN/${kind}"
-  done
-}
+# shellcheck source=lab/mirror/deb-packaging.sh
+. "${SCRIPT_DIR}/deb-packaging.sh"
 
 for ver in "${VERSIONS[@]}"; do
   dver="${ver}-${PKG_REVISION}"
