@@ -12,11 +12,11 @@ import * as path from "node:path";
 import { AdvisoryData, advisoryDataStatus, loadAdvisories } from "../lib/advisories";
 import { FleetError, parseFleet } from "../lib/fleet";
 import { fleetFromStack } from "./stackFleet";
-import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile";
+import { renderHardenedProfile, SeccompProfileJson } from "../lib/seccompProfile";
 import { mobyDefaultProfilePath } from "../lib/toolsPaths";
 import { catalog } from "../rules/catalog";
 import { EnforcementLevel } from "../rules/rule";
-import { closeAllSessions } from "../provider/ssh";
+import { closeAllSessions, installSessionCleanup } from "../transport/ssh";
 import { exitCode, NodeResult } from "./evaluate";
 import { Format, FORMATS, render } from "./report";
 import { auditFleet } from "./run";
@@ -158,7 +158,7 @@ export function deployedSeccompSha256(): string | undefined {
     if (!fs.existsSync(base)) {
         return undefined;
     }
-    const content = `${JSON.stringify(hardenSeccompProfile(JSON.parse(fs.readFileSync(base, "utf8")) as SeccompProfileJson), null, 2)}\n`;
+    const content = renderHardenedProfile(JSON.parse(fs.readFileSync(base, "utf8")) as SeccompProfileJson);
     return crypto.createHash("sha256").update(content).digest("hex");
 }
 
@@ -171,6 +171,7 @@ function toolVersion(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+    installSessionCleanup();
     let options: CliOptions;
     try {
         options = parseArgs(argv);

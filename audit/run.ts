@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import { FleetNode } from "../lib/fleet";
 import { NodeConnection } from "../lib/nodeConnection";
-import { NodeError, sessionFor } from "../provider/ssh";
+import { NodeError, sessionFor } from "../transport/ssh";
 import { AuditOptions, evaluateNode, NodeResult } from "./evaluate";
 import { factsFromProbe } from "./facts";
 import { parseProbeOutput, PROBE_SCRIPT, probeArgs } from "./probe";

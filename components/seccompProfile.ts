@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ON_DESTROY, OnDestroy } from "../lib/destroyPlan";
 import { NodeConnection } from "../lib/nodeConnection";
-import { hardenSeccompProfile, SeccompProfileJson } from "../lib/seccompProfile";
+import { renderHardenedProfile, SeccompProfileJson } from "../lib/seccompProfile";
 import { mobyDefaultProfilePath } from "../lib/toolsPaths";
 import { SECCOMP_PROFILE_PATH } from "../rules/daemonRules";
 import { ManagedFile } from "../sdk/managedFile";
@@ -30,7 +30,7 @@ export class SeccompProfile extends pulumi.ComponentResource {
         const file = new ManagedFile(`${name}-seccomp-json`, {
             connection: args.connection,
             path: SECCOMP_PROFILE_PATH,
-            content: `${JSON.stringify(hardenSeccompProfile(base), null, 2)}\n`,
+            content: renderHardenedProfile(base),
             mode: "0644",
             // keep: daemon.json keeps pointing at it after a destroy. restore: the daemon resource
             // (destroyed first: it depends on this one) has put the original daemon.json back.

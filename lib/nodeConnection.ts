@@ -1,4 +1,4 @@
-// How we reach one node over SSH, and its validation. Pure: provider/ssh.ts does the I/O.
+// How we reach one node over SSH, and its validation. Pure: transport/ssh.ts does the I/O.
 
 export interface NodeConnection {
     /** The node's name in the fleet: every error message starts with it. */

@@ -62,3 +62,11 @@ export function allows(profile: SeccompProfileJson, syscall: string, caps: reado
         && (rule.includes?.caps ?? []).every((c) => caps.includes(c))
         && !(rule.excludes?.caps ?? []).some((c) => caps.includes(c)));
 }
+
+/**
+ * The file SeccompProfile deploys: the hardened profile as 2-space JSON with a final newline. The
+ * audit hashes the same text to recognise it on a node, so there is one rendering only.
+ */
+export function renderHardenedProfile(base: SeccompProfileJson): string {
+    return `${JSON.stringify(hardenSeccompProfile(base), null, 2)}\n`;
+}

@@ -1,6 +1,6 @@
 // What a failed host-key check means, said in the fleet's terms. OpenSSH reports a changed key
 // with a banner of '@' lines on stderr; a user needs the node, the key it presents and the key
-// that is pinned. Pure: provider/ssh.ts passes ssh's stderr in.
+// that is pinned. Pure: transport/ssh.ts passes ssh's stderr in.
 import * as crypto from "node:crypto";
 import { NodeConnection } from "./nodeConnection";
 

@@ -13,7 +13,7 @@ import { ownedByAnother } from "../lib/destroyPlan";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { watchCovers } from "../rules/auditRules";
 import { readOwner } from "./ownerRecord";
-import { NodeError, sessionFor, SshSession } from "./ssh";
+import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
 
 export interface AuditRulesInputs {

@@ -8,7 +8,7 @@ import { changedKeys, needsRestart, withoutConfigFile } from "../lib/daemonReloa
 import { remoteScript } from "../lib/remoteScripts";
 import { DaemonJson } from "../rules/daemonRules";
 import { restartGate } from "./restartGate";
-import { NodeError, SshSession } from "./ssh";
+import { NodeError, SshSession } from "../transport/ssh";
 
 export const STATE_DIR = "/etc/docker/.gnh";
 export const DAEMON_JSON = "/etc/docker/daemon.json";

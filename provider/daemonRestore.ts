@@ -6,7 +6,7 @@ import { DaemonRestorePlan, OriginalRecord } from "../lib/destroyPlan";
 import { remoteScript } from "../lib/remoteScripts";
 import { applyCandidate, DAEMON_JSON, DockerInfo, ORIGINAL, ORIGINAL_ABSENT, Probe, rollback, signal, STATE_DIR, validate, verify } from "./daemonOnNode";
 import { restartGate } from "./restartGate";
-import { NodeError, SshSession } from "./ssh";
+import { NodeError, SshSession } from "../transport/ssh";
 
 const ORIGINAL_SCRIPT = remoteScript("daemon-read-original", { ORIGINAL, ORIGINAL_ABSENT, STATE_DIR });
 

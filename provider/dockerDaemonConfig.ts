@@ -11,7 +11,7 @@ import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { restartGate } from "./restartGate";
 import { OWNER_RECORD, readOwner } from "./ownerRecord";
-import { NodeError, sessionFor } from "./ssh";
+import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
 import { DAEMON_JSON, hashOf, probe, render, STATE_DIR, validate, writeSafely } from "./daemonOnNode";
 import { readOriginal, restoreOriginal } from "./daemonRestore";

@@ -7,7 +7,7 @@ import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Update
 import { deepEqual } from "../lib/daemonMerge";
 import { describeFix, ModeExpectation, ObservedFile, parseObserved, planModeFixes } from "../lib/fileModes";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
-import { NodeError, sessionFor, SshSession } from "./ssh";
+import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
 
 export interface FileModesInputs {

@@ -12,6 +12,7 @@ import * as file from "./managedFile";
 import * as toolkit from "./nvidiaToolkit";
 import { NodeConnection } from "../lib/nodeConnection";
 import { currentConnection } from "./currentConnection";
+import { installSessionCleanup } from "../transport/ssh";
 import { unwrapSecrets, withSecretEffective, withSecretKey } from "./secrets";
 
 export const PROVIDER_VERSION = "0.1.0";
@@ -82,6 +83,7 @@ const provider: Provider = {
     },
 };
 
+installSessionCleanup();
 main(provider, process.argv.slice(2)).catch((error) => {
     process.stderr.write(`gnh provider: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -6,7 +6,7 @@ import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Update
 import { deepEqual } from "../lib/daemonMerge";
 import { jsonFileNames } from "../lib/destroyPlan";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
-import { NodeError, sessionFor } from "./ssh";
+import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
 
 export interface ManagedFileInputs {

@@ -7,7 +7,7 @@ import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Update
 import { deepEqual } from "../lib/daemonMerge";
 import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
 import { cdiSchemaProblem, debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, RuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
-import { NodeError, sessionFor, SshSession } from "./ssh";
+import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { ownedByAnother } from "../lib/destroyPlan";
 import { readOwner } from "./ownerRecord";
 import { remoteScript } from "../lib/remoteScripts";

@@ -3,7 +3,7 @@
 // last), and the old resources' destroy reads this record to leave the host to the new ones
 // (lib/destroyPlan.ts ownedByAnother).
 import { remoteScript } from "../lib/remoteScripts";
-import { SshSession } from "./ssh";
+import { SshSession } from "../transport/ssh";
 
 export const OWNER_RECORD = "/etc/docker/.gnh/owner";
 

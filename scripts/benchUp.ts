@@ -209,8 +209,9 @@ function providerStartSeconds(env: NodeJS.ProcessEnv): Promise<number> {
 
 /** SSH to one node as the provider does it: the first command (with the master's handshake), then single round trips. */
 async function sshSeconds(nodeName: string, roundTrips: number): Promise<{ connect: number; roundTrip: number[] }> {
-    // Loaded here: the provider's SSH module registers exit handlers that only this part needs.
-    const { SshSession } = await import("../provider/ssh");
+    // Loaded here: only this part of the bench opens SSH sessions (and needs their cleanup).
+    const { installSessionCleanup, SshSession } = await import("../transport/ssh");
+    installSessionCleanup();
     const doc = YAML.parse(fs.readFileSync(LAB_FLEET, "utf8")) as { defaults?: { user?: string; privateKeyPath?: string }; nodes: { name: string; host: string; port: number; hostKey: string; user?: string; privateKeyPath?: string }[] };
     const node = doc.nodes.find((n) => n.name === nodeName);
     if (node === undefined) {

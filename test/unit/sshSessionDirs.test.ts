@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { removeOrphanedSessionDirs } from "../../provider/ssh";
+import { removeOrphanedSessionDirs } from "../../transport/ssh";
 
 describe("SSH session directories", () => {
     it("removes the directories of processes that are gone and keeps live ones", () => {
@@ -22,5 +22,24 @@ describe("SSH session directories", () => {
         expect(fs.existsSync(live)).toBe(true);
         expect(fs.existsSync(other)).toBe(true);
         fs.rmSync(tmp, { recursive: true, force: true });
+    });
+});
+
+describe("the SSH transport module", () => {
+    it("changes nothing about the process when imported; the entry points install the cleanup", () => {
+        const script = [
+            "const counts = () => ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP'].map((e) => process.listenerCount(e)).join(',');",
+            "const before = counts();",
+            "const ssh = require('./transport/ssh');",
+            "const imported = counts();",
+            "ssh.installSessionCleanup(); ssh.installSessionCleanup();",
+            "console.log(JSON.stringify({ before, imported, installed: counts() }));",
+        ].join("\n");
+        const root = path.resolve(__dirname, "..", "..");
+        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: root, encoding: "utf8" });
+        expect(result.status, result.stderr).toBe(0);
+        const { before, imported, installed } = JSON.parse(result.stdout) as Record<string, string>;
+        expect(imported).toBe(before);
+        expect(installed.split(",").map(Number)).toEqual(before.split(",").map((n) => Number(n) + 1));
     });
 });

@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SOURCE_DIRS = ["audit", "provider", "rules", "lib", "schemas", "data", "remote", "components", "sdk"];
+const SOURCE_DIRS = ["audit", "provider", "rules", "lib", "schemas", "data", "remote", "transport", "components", "sdk"];
 const EXTRA_FILES = ["index.ts", "tsconfig.json", "tsconfig.build.json"];
 const DIST = path.join(ROOT, "dist");
 

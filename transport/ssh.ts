@@ -52,12 +52,25 @@ export function closeAllSessions(): void {
     }
     sessions.clear();
 }
-process.on("exit", closeAllSessions);
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
-        closeAllSessions();
-        process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
-    });
+let cleanupInstalled = false;
+
+/**
+ * Removes every session directory (each holds a copy of a private key) when the process exits or
+ * is told to stop. Called once by each entry point (the provider, the audit CLI); importing this
+ * module changes nothing about the process.
+ */
+export function installSessionCleanup(): void {
+    if (cleanupInstalled) {
+        return;
+    }
+    cleanupInstalled = true;
+    process.on("exit", closeAllSessions);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+        process.once(signal, () => {
+            closeAllSessions();
+            process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+        });
+    }
 }
 
 const SESSION_DIR_PREFIX = "gnh-ssh-";
