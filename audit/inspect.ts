@@ -2,6 +2,7 @@
 // The policy pack's normalizer (policies/containerPolicies.ts) produces the same type from
 // @pulumi/docker Container inputs; the parity test holds the two together.
 import { ContainerMountSpec, ContainerSpec, DeviceRequest, normalizeCapability } from "../rules/containerRules";
+import { CDI_DEVICE_REFERENCE } from "../lib/patterns";
 
 /** The part of `docker inspect` output that we read (Docker Engine API ContainerJSON). */
 export interface DockerInspect {
@@ -51,7 +52,6 @@ export function parseEnv(lines: readonly string[]): Record<string, string> {
 }
 
 /** A device path that is a CDI name ("nvidia.com/gpu=0"): Docker turns those into cdi device requests. */
-export const CDI_NAME = /^[a-z0-9][a-z0-9.-]*\/[a-zA-Z0-9][a-zA-Z0-9._-]*=.+$/;
 
 const mountType = (type: string | undefined): ContainerMountSpec["type"] =>
     type === "bind" || type === "volume" || type === "tmpfs" ? type : "other";
@@ -79,7 +79,7 @@ export function containerSpecFromInspect(inspect: DockerInspect): ContainerSpec 
     const devices: { hostPath: string; containerPath: string }[] = [];
     for (const device of host.Devices ?? []) {
         const hostPath = device.PathOnHost ?? "";
-        if (CDI_NAME.test(hostPath)) {
+        if (CDI_DEVICE_REFERENCE.test(hostPath)) {
             deviceRequests.push({ driver: "cdi", count: 0, deviceIds: [hostPath] });
         } else {
             devices.push({ hostPath, containerPath: device.PathInContainer ?? hostPath });

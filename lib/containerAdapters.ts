@@ -4,6 +4,7 @@
 // - the docker provider's connection to a node over ssh:// with the node's host key checked.
 // Pure: no resources, no I/O.
 import { GpuContainerSpec } from "./containerSpec";
+import { HOST_KEY } from "./patterns";
 
 /** The docker.Container inputs we set, as plain values (a subset of docker.ContainerArgs). */
 export interface DockerContainerInputs {
@@ -162,7 +163,6 @@ export interface DockerNode {
     readonly knownHostsFile: string;
 }
 
-const HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}$/;
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$/;
 
 /** The known_hosts line for a node: "[host]:port key" (plain "host key" on port 22). */

@@ -3,12 +3,12 @@
 // Each returns the problems it finds, worded for the user; lib/containerSpec.ts collects them.
 import type { GpuRequestMechanism } from "./containerSpec";
 import { parseImageReference, registryAllowed } from "../rules/imageReference";
+import { CDI_DEVICE_NAME } from "./patterns";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const IMAGE_REF = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$|^[a-z0-9.-]+(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 const GPU_INDEX = /^\d+(?::\d+)?$/;
 const GPU_UUID = /^(GPU|MIG)-[0-9A-Za-z-/]+$/;
-const CDI_NAME = /^[a-z0-9][a-z0-9.-]*\/[a-zA-Z0-9][a-zA-Z0-9._-]*=[a-zA-Z0-9][a-zA-Z0-9._:-]*$/;
 const ALL_GPUS = new Set(["all", "none", "void", ""]);
 export const DEVICE_ENV = ["NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES_OVERRIDE", "NVIDIA_MIG_CONFIG_DEVICES", "NVIDIA_MIG_MONITOR_DEVICES", "NVIDIA_IMEX_CHANNELS"];
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -83,7 +83,7 @@ export function gpuChoice(gpus: readonly string[] | undefined, request: GpuReque
         const tail = id.includes("=") ? id.slice(id.lastIndexOf("=") + 1) : id;
         if (ALL_GPUS.has(id.toLowerCase()) || ALL_GPUS.has(tail.toLowerCase())) {
             problems.push(`"gpus" entry ${JSON.stringify(id)} does not name one GPU: list GPUs by index, UUID or CDI name, never all (another tenant's GPU memory and time)`);
-        } else if (!GPU_INDEX.test(id) && !GPU_UUID.test(id) && !CDI_NAME.test(id)) {
+        } else if (!GPU_INDEX.test(id) && !GPU_UUID.test(id) && !CDI_DEVICE_NAME.test(id)) {
             problems.push(`"gpus" entry ${JSON.stringify(id)} is not a GPU index ("0", "0:1" for MIG), UUID ("GPU-…", "MIG-…") or CDI name ("nvidia.com/gpu=0")`);
         }
     }
@@ -91,7 +91,7 @@ export function gpuChoice(gpus: readonly string[] | undefined, request: GpuReque
     if (duplicates.length > 0) {
         problems.push(`"gpus" lists ${[...new Set(duplicates)].join(", ")} more than once`);
     }
-    const cdi = ids.filter((id) => CDI_NAME.test(id));
+    const cdi = ids.filter((id) => CDI_DEVICE_NAME.test(id));
     if (cdi.length > 0 && cdi.length < ids.length) {
         problems.push('"gpus" mixes CDI names with indices or UUIDs: use one kind (they reach the container by different mechanisms)');
     }

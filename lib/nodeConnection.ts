@@ -1,4 +1,6 @@
 // How we reach one node over SSH, and its validation. Pure: transport/ssh.ts does the I/O.
+import { HOST_KEY } from "./patterns";
+
 
 export interface NodeConnection {
     /** The node's name in the fleet: every error message starts with it. */
@@ -27,7 +29,6 @@ export function connectionOfFleetNode(
     return { name: node.name, host: node.host, port: node.port, user: node.user, hostKey: node.hostKey, privateKey, fleetFile };
 }
 
-const HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}$/;
 // Host names, IPv4, and bare IPv6 (no brackets: ssh takes the address as it is).
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$/;
 const USER = /^[a-z_][a-z0-9_-]*\$?$/;

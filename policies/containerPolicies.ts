@@ -1,6 +1,7 @@
 // @pulumi/docker Container inputs -> the normalized ContainerSpec that the container rules judge
 // (the audit builds the same type from `docker inspect`: audit/inspect.ts). No rule logic here.
 import { ContainerFacts, ContainerMountSpec, ContainerSpec, DeviceRequest, normalizeCapability } from "../rules/containerRules";
+import { CDI_DEVICE_REFERENCE } from "../lib/patterns";
 
 export const DOCKER_CONTAINER_TYPE = "docker:index/container:Container";
 
@@ -79,7 +80,6 @@ export function parseGpus(value: string): DeviceRequest {
     return request;
 }
 
-const CDI_NAME = /^[a-z0-9][a-z0-9.-]*\/[a-zA-Z0-9][a-zA-Z0-9._-]*=.+$/;
 
 export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: string): ContainerSpec {
     const env: Record<string, string> = {};
@@ -99,7 +99,7 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
     }
     const devices: { hostPath: string; containerPath: string }[] = [];
     for (const device of inputs.devices ?? []) {
-        if (CDI_NAME.test(device.hostPath)) {
+        if (CDI_DEVICE_REFERENCE.test(device.hostPath)) {
             deviceRequests.push({ driver: "cdi", count: 0, deviceIds: [device.hostPath] });
         } else {
             devices.push({ hostPath: device.hostPath, containerPath: device.containerPath ?? device.hostPath });
