@@ -9,6 +9,7 @@
 //   key, unless the caller overrides that key explicitly.
 // - A key we already manage that was weakened on the node since is drift: it is put back.
 // - What NVIDIA's install guide writes (runtimes.nvidia by bare name) is adopted, not a conflict.
+import { isDeepStrictEqual } from "node:util";
 import { DaemonJson, DaemonRule, daemonRules } from "../rules/daemonRules";
 
 /** A managed location in daemon.json: a top-level key, or one entry under "runtimes". */
@@ -166,19 +167,8 @@ function deletePath(config: Record<string, unknown>, path: KeyPath): void {
     }
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-    if (a === b) {
-        return true;
-    }
-    if (Array.isArray(a) && Array.isArray(b)) {
-        return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-    }
-    if (isObject(a) && isObject(b)) {
-        const keys = Object.keys(a);
-        return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
-    }
-    return false;
-}
+/** Structural equality of JSON values (node's own isDeepStrictEqual: same keys, same types, same order of array items). */
+export const deepEqual = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b);
 
 /** The hardened daemon.json fragment: every rule's desired keys, then explicit overrides. */
 export function desiredDaemonConfig(overrides: DaemonJson = {}, rules: readonly DaemonRule[] = daemonRules): DaemonJson {
