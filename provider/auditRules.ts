@@ -132,7 +132,7 @@ function notLoaded(watched: readonly { path: string }[], loadedRules: string): s
     return [...new Set(watched.map((w) => w.path))].filter((p) => !loaded.some((w) => watchCovers(w, p)));
 }
 
-const WRITE_SCRIPT = remoteScript("audit-rules-write");
+const WRITE_SCRIPT = remoteScript("audit-rules-write", {}, ["install-file"]);
 const RESTORE_SCRIPT = remoteScript("audit-rules-restore");
 const CLEAN_SCRIPT = remoteScript("audit-rules-clean");
 const LOAD_SCRIPT = remoteScript("audit-rules-load");

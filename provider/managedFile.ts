@@ -68,7 +68,7 @@ export function diff(olds: ManagedFileOutputs, news: ManagedFileInputs): DiffRes
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-const WRITE_SCRIPT = remoteScript("file-write");
+const WRITE_SCRIPT = remoteScript("file-write", {}, ["install-file"]);
 
 const STAT_SCRIPT = remoteScript("file-stat");
 

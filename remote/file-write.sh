@@ -1,12 +1,5 @@
 #!/bin/sh
 # $1 path, $2 owner, $3 group, $4 mode; content on stdin.
+# install_file: remote/install-file.sh, put in front of this script by the loader.
 set -eu
-dir=$(dirname "$1")
-mkdir -p "$dir"
-tmp=$(mktemp "$dir/.gnh-tmp.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
-cat > "$tmp"
-chown "$2:$3" "$tmp"
-chmod "$4" "$tmp"
-mv -f "$tmp" "$1"
-trap - EXIT
+install_file "$1" "$2" "$3" "$4"
