@@ -9,6 +9,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseArgs as parseCommandLine } from "node:util";
 import { AdvisoryData, advisoryDataStatus, loadAdvisories } from "../lib/advisories";
 import { FleetError, parseFleet } from "../lib/fleet";
 import { fleetFromStack } from "./stackFleet";
@@ -58,6 +59,30 @@ const USAGE = `usage: gnh-audit [--stack NAME | --fleet FILE] [--format ${FORMAT
                  [--advisories FILE] [--verbose]
 exit codes: 0 clean, 1 violations, 2 could not run`;
 
+const VALUE_OPTIONS = ["fleet", "stack", "format", "output", "report", "concurrency", "timeout", "fail-on", "exclude", "include", "node",
+    "trust-fingerprint", "allow-http-host", "allow-capability", "writable-host-path", "allow-registry", "seccomp-sha256", "advisories"] as const;
+const CLI_OPTIONS = {
+    ...Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: "string" as const, multiple: true }])),
+    output: { type: "string" as const, short: "o", multiple: true },
+    verbose: { type: "boolean" as const, short: "v" },
+    help: { type: "boolean" as const, short: "h" },
+};
+
+/** node's parser's errors, worded as this CLI words them. */
+function usageMessage(error: Error & { code?: string }): string {
+    const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? "";
+    const option = /--[a-z0-9-]+/.exec(quoted)?.[0] ?? quoted.split(/[ ,]/)[0];
+    switch (error.code) {
+        case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+            return /does not take an argument/.test(error.message) ? `${option} takes no value` : `${option} needs a value`;
+        case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+        case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+            return `unknown argument ${JSON.stringify(quoted)}`;
+        default:
+            return error.message;
+    }
+}
+
 export function parseArgs(argv: readonly string[]): CliOptions {
     const options: CliOptions = {
         fleet: process.env.GNH_FLEET_FILE ?? path.join(projectRoot, ".lab", "fleet.yaml"),
@@ -69,16 +94,20 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         verbose: false,
     };
     const list = (value: string) => value.split(",").map((v) => v.trim()).filter((v) => v !== "");
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-        const value = () => {
-            const v = inline ?? argv[++i];
-            if (v === undefined) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            return v;
-        };
+    // node's own parser (long options, --opt=value, -o/-v/-h), read token by token so that the
+    // order of --stack and --node keeps its meaning
+    let tokens: ReturnType<typeof parseCommandLine>["tokens"];
+    try {
+        tokens = parseCommandLine({ args: [...argv], options: CLI_OPTIONS, strict: true, allowPositionals: false, tokens: true }).tokens;
+    } catch (error) {
+        throw new UsageError(usageMessage(error as Error & { code?: string }));
+    }
+    for (const token of tokens) {
+        if (token.kind !== "option") {
+            continue;
+        }
+        const flag = token.rawName;
+        const value = () => token.value as string;
         const positive = (v: string) => {
             const n = Number(v);
             if (!Number.isInteger(n) || n < 1) {
@@ -86,9 +115,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             }
             return n;
         };
-        switch (flag) {
-            case "--fleet": options.fleet = value(); break;
-            case "--stack": {
+        switch (token.name) {
+            case "fleet": options.fleet = value(); break;
+            case "stack": {
                 try {
                     const fromStack = fleetFromStack(projectRoot, value());
                     options.fleet = fromStack.fleetFile;
@@ -100,7 +129,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                 }
                 break;
             }
-            case "--format": {
+            case "format": {
                 const v = value();
                 if (!(FORMATS as readonly string[]).includes(v)) {
                     throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(v)}`);
@@ -108,8 +137,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                 options.format = v as Format;
                 break;
             }
-            case "--output": case "-o": options.output = value(); break;
-            case "--report": {
+            case "output": options.output = value(); break;
+            case "report": {
                 const v = value();
                 const colon = v.indexOf(":");
                 const format = v.slice(0, colon);
@@ -119,9 +148,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                 options.reports.push([format as Format, v.slice(colon + 1)]);
                 break;
             }
-            case "--concurrency": options.concurrency = positive(value()); break;
-            case "--timeout": options.timeoutS = positive(value()); break;
-            case "--fail-on": {
+            case "concurrency": options.concurrency = positive(value()); break;
+            case "timeout": options.timeoutS = positive(value()); break;
+            case "fail-on": {
                 const v = value();
                 if (v !== "mandatory" && v !== "advisory") {
                     throw new UsageError(`--fail-on must be mandatory or advisory, not ${JSON.stringify(v)}`);
@@ -129,19 +158,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                 options.failOn = v;
                 break;
             }
-            case "--exclude": options.exclude.push(...list(value())); break;
-            case "--include": options.include.push(...list(value())); break;
-            case "--node": options.nodes.push(...list(value())); break;
-            case "--trust-fingerprint": options.trustFingerprints.push(...list(value())); break;
-            case "--allow-http-host": options.allowHttpHosts.push(...list(value())); break;
-            case "--allow-capability": options.allowCapabilities.push(...list(value())); break;
-            case "--writable-host-path": options.writableHostPaths.push(...list(value())); break;
-            case "--allow-registry": options.allowRegistries.push(...list(value())); break;
-            case "--seccomp-sha256": options.seccompSha256.push(...list(value())); break;
-            case "--advisories": options.advisories = value(); break;
-            case "--verbose": case "-v": options.verbose = true; break;
-            case "--help": case "-h": throw new UsageError("");
-            default: throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+            case "exclude": options.exclude.push(...list(value())); break;
+            case "include": options.include.push(...list(value())); break;
+            case "node": options.nodes.push(...list(value())); break;
+            case "trust-fingerprint": options.trustFingerprints.push(...list(value())); break;
+            case "allow-http-host": options.allowHttpHosts.push(...list(value())); break;
+            case "allow-capability": options.allowCapabilities.push(...list(value())); break;
+            case "writable-host-path": options.writableHostPaths.push(...list(value())); break;
+            case "allow-registry": options.allowRegistries.push(...list(value())); break;
+            case "seccomp-sha256": options.seccompSha256.push(...list(value())); break;
+            case "advisories": options.advisories = value(); break;
+            case "verbose": options.verbose = true; break;
+            case "help": throw new UsageError("");
         }
     }
     const known = new Set(catalog.flatMap((r) => [r.id, ...(r.aliases ?? [])]));

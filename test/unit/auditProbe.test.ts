@@ -231,6 +231,9 @@ describe("the CLI's arguments", () => {
         [["--concurrency", "0"], '--concurrency must be a positive integer, not "0"'],
         [["--exclude", "GNH-NOPE"], "unknown rule id GNH-NOPE"],
         [["--fleet"], "--fleet needs a value"],
+        [["-o"], "--output needs a value"],
+        [["--verbose=yes"], "--verbose takes no value"],
+        [["--fleet", "--format"], "--fleet needs a value"],
         [["fleet.yaml"], 'unknown argument "fleet.yaml"'],
         [["--report", "xml:out.xml"], '--report takes FORMAT:FILE with FORMAT one of table, json, sarif, junit, not "xml:out.xml"'],
     ])("refuses %j", (args, message) => {
