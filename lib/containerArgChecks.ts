@@ -1,6 +1,7 @@
 // HardenedGpuContainer's arguments, one validator per kind of argument: the image and its
 // registry, the user, the GPUs and how they reach the container, paths, numbers and addresses.
 // Each returns the problems it finds, worded for the user; lib/containerSpec.ts collects them.
+import { isIP } from "node:net";
 import type { GpuRequestMechanism } from "./containerSpec";
 import { parseImageReference, registryAllowed } from "../rules/imageReference";
 import { CDI_DEVICE_NAME } from "./patterns";
@@ -13,8 +14,6 @@ const ALL_GPUS = new Set(["all", "none", "void", ""]);
 export const DEVICE_ENV = ["NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES_OVERRIDE", "NVIDIA_MIG_CONFIG_DEVICES", "NVIDIA_MIG_MONITOR_DEVICES", "NVIDIA_IMEX_CHANNELS"];
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const IPV6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/;
 export const MIB = 1024 * 1024;
 
 
@@ -127,6 +126,7 @@ export function positive(what: string, value: number | undefined, options: { int
     return [];
 }
 
+/** An IPv4 or IPv6 address as node parses them (stricter than a pattern: "1:::2" is not one). */
 export function isIp(address: string): boolean {
-    return IPV4.test(address) || IPV6.test(address);
+    return isIP(address) !== 0;
 }

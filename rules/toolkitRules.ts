@@ -2,6 +2,7 @@
 // the security-relevant keys of config.toml, and how the repository is trusted. The policy pack
 // builds these facts from gnh:host:NvidiaToolkit inputs, the live audit from dpkg, config.toml,
 // the apt source files and the keyrings they name.
+import { BlockList, isIP } from "node:net";
 import { AdvisoryData, BUILT_IN_ADVISORIES, blocksNewPins, mitigationInPlace, toolkitAdvisoriesFor, upstreamToolkitVersion } from "../lib/advisories";
 import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, DEFAULT_TOOLKIT_VERSION, NVIDIA_KEY_FINGERPRINT, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { fail, notApplicable, nvidiaBulletin, pass, passWithNote, Rule, seed, Verdict } from "./rule";
@@ -249,6 +250,18 @@ export function normalizeFingerprint(fpr: string): string {
     return fpr.replace(/\s+/g, "").toUpperCase();
 }
 
+/** Private, loopback and link-local ranges (IPv6 link-local as fe80::/16, unique local fc00::/7). */
+const PRIVATE_ADDRESSES = (() => {
+    const list = new BlockList();
+    for (const [network, prefix] of [["10.0.0.0", 8], ["127.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16], ["169.254.0.0", 16]] as const) {
+        list.addSubnet(network, prefix, "ipv4");
+    }
+    list.addAddress("::1", "ipv6");
+    list.addSubnet("fc00::", 7, "ipv6");
+    list.addSubnet("fe80::", 16, "ipv6");
+    return list;
+})();
+
 /**
  * Is this host reachable only on a private network? IP literals in private, loopback or
  * link-local ranges, single-label names ("gnh-mirror") and the .local/.internal/.lan/.home.arpa
@@ -256,12 +269,12 @@ export function normalizeFingerprint(fpr: string): string {
  */
 export function isPrivateHost(host: string): boolean {
     const h = host.toLowerCase().replace(/^\[|\]$/g, "");
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) {
-        const [a, b] = h.split(".").map(Number);
-        return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+    const family = isIP(h);
+    if (family === 4) {
+        return PRIVATE_ADDRESSES.check(h, "ipv4");
     }
-    if (h.includes(":")) {
-        return h === "::1" || /^f[cd]/.test(h) || h.startsWith("fe80");
+    if (family === 6) {
+        return PRIVATE_ADDRESSES.check(h, "ipv6");
     }
     return !h.includes(".") || /\.(local|internal|lan|home\.arpa)$/.test(h) || h === "localhost";
 }

@@ -131,3 +131,13 @@ describe("toolkit and apt rules", () => {
         expect(isPrivateHost(host as string)).toBe(expected);
     });
 });
+
+describe("private hosts (node's own address parsing, the same ranges as before)", () => {
+    it.each([
+        ["10.1.2.3", true], ["127.0.0.1", true], ["172.16.0.1", true], ["172.31.255.255", true], ["172.32.0.1", false], ["192.168.7.7", true],
+        ["169.254.1.1", true], ["8.8.8.8", false], ["999.1.1.1", false], ["[::1]", true], ["fd12::1", true], ["fc00::5", true],
+        ["fe80::1", true], ["febf::1", false], ["2001:db8::1", false], ["gnh-mirror", true], ["mirror.internal", true], ["nvidia.github.io", false],
+    ] as const)("%s -> %s", (host, expected) => {
+        expect(isPrivateHost(host)).toBe(expected);
+    });
+});
