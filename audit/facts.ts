@@ -2,6 +2,7 @@
 // on recorded probe output.
 import { parseAuditPaths } from "../lib/auditPaths";
 import { parseDriverVersion } from "../lib/advisories";
+import { parseObserved } from "../lib/fileModes";
 import { parseAuditRules, parseAuditRulesFiles } from "../lib/auditRulesFile";
 import { readRuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { AuditFacts } from "../rules/auditRules";
@@ -128,15 +129,9 @@ export function parseKeyrings(text: string): Record<string, string[]> {
     return keyrings;
 }
 
+/** The probe's stat section, read as FileModes reads its own (lib/fileModes.ts); an absent file has only its path. */
 export function parseStat(text: string): FileStat[] {
-    return text.split("\n").filter((l) => l.trim() !== "").map((line) => {
-        const parts = line.split(" ");
-        if (parts.length === 2 && parts[1] === "-") {
-            return { path: parts[0] };
-        }
-        const [mode, group, owner, ...path] = parts.reverse();
-        return { path: path.reverse().join(" "), owner, group, mode };
-    });
+    return parseObserved(text).map((file) => (file.state === "present" ? { path: file.path, owner: file.owner, group: file.group, mode: file.mode } : { path: file.path }));
 }
 
 /** Keyrings of the distribution's own archive: those sources are the OS's business, not ours. */

@@ -45,9 +45,12 @@ export function tightenMode(actual: string, allowed: string): string {
     return (bits(actual) & bits(allowed) & 0o7777).toString(8).padStart(3, "0");
 }
 
-/** True when `actual` sets no bit that `allowed` does not. */
+/**
+ * True when `actual` sets no permission bit that `allowed` does not ("606" is not within "644").
+ * Fails closed: a mode that is not octal digits is never allowed.
+ */
 export function modeAllowed(actual: string, allowed: string): boolean {
-    return (bits(actual) & ~bits(allowed) & 0o7777) === 0;
+    return OCTAL.test(actual) && OCTAL.test(allowed) && (bits(actual) & ~bits(allowed) & 0o7777) === 0;
 }
 
 /** `stat -c '%n %U %G %a'` lines, "PATH -" for absent and "PATH L" for symlinks (see FileModes' script). */

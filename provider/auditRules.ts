@@ -82,7 +82,7 @@ export function diff(olds: AuditRulesOutputs, news: AuditRulesInputs): DiffResul
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-const PROBE_SCRIPT = remoteScript("audit-rules-probe", {  }, ["audit-paths"]);
+const PROBE_SCRIPT = remoteScript("audit-rules-probe", {}, ["audit-paths"]);
 
 const IMMUTABLE_STATUS = "written, not loaded: the loaded audit rules are immutable (-e 2) until the next boot, which loads this file";
 

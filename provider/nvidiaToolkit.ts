@@ -74,7 +74,7 @@ export function diff(olds: NvidiaToolkitOutputs, news: NvidiaToolkitInputs): Dif
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-const SOURCE_SCRIPT = remoteScript("toolkit-source");
+const SOURCE_SCRIPT = remoteScript("toolkit-source", {}, ["gpg-primaries"]);
 
 const PACKAGES_SCRIPT = remoteScript("toolkit-packages");
 

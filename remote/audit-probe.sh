@@ -1,5 +1,6 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # the sh -c scripts are single-quoted on purpose
+# gnh_audit_paths and gpg_primaries: remote/audit-paths.sh and remote/gpg-primaries.sh, put in front by the loader.
 set -u
 export LC_ALL=C
 t=$(mktemp -d /tmp/gnh-audit.XXXXXX) || exit 3
@@ -25,12 +26,16 @@ section dpkg dpkg-query -W -f '${Package}\t${Version}\t${db:Status-Abbrev}\n' $p
 section runc-version runc --version
 section config-toml cat "$toolkit_config"
 section apt-sources sh -c 'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] || continue; printf "### %s\n" "$f"; cat "$f"; printf "\n"; done'
-section keyrings sh -c '
+# The keyrings that the apt sources name (signed-by, Signed-By), each with its primary fingerprints.
+# shellcheck disable=SC2317,SC2013 # called through section; the sources name paths, split on whitespace as apt does
+keyring_fingerprints() {
   for k in $(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
-      | sed -n -e "s/.*signed-by=\([^] ]*\).*/\1/p" -e "s/^Signed-By:[[:space:]]*\(\/[^[:space:]]*\).*/\1/p" | sort -u); do
-    printf "### %s\n" "$k"
-    [ -f "$k" ] && gpg --batch --with-colons --show-keys "$k" 2>/dev/null | awk -F: '"'"'$1=="pub"{p=1;next} $1=="fpr"&&p{print $10;p=0}'"'"'
-  done'
+      | sed -n -e 's/.*signed-by=\([^] ]*\).*/\1/p' -e 's/^Signed-By:[[:space:]]*\(\/[^[:space:]]*\).*/\1/p' | sort -u); do
+    printf '### %s\n' "$k"
+    [ -f "$k" ] && gpg_primaries "$k"
+  done
+}
+section keyrings keyring_fingerprints
 section stat sh -c 'for f in "$@"; do if [ -e "$f" ]; then stat -c "%n %U %G %a" "$f"; else printf "%s -\n" "$f"; fi; done' gnh "$@"
 section audit-paths gnh_audit_paths "$audit_spec"
 section audit-rules sh -c 'for f in /etc/audit/rules.d/*.rules /etc/audit/audit.rules; do [ -f "$f" ] || continue; printf "### %s\n" "$f"; cat "$f"; printf "\n"; done'

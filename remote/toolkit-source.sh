@@ -1,4 +1,5 @@
 #!/bin/sh
+# gpg_primaries: remote/gpg-primaries.sh, put in front of this script by the loader.
 # $1 keyUrl, $2 fingerprint, $3 repo url, $4 keyring path, $5 list path, then package=version pins.
 # Exit codes name the failing step; stderr says why. Nothing outside $stage changes before the
 # final block, and that block only runs after apt accepted the staged source.
@@ -11,13 +12,12 @@ chmod 755 "$stage" # apt verifies signatures as the _apt user
 export GNUPGHOME="$stage/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 curl -fsSL --max-time 60 -o "$stage/key.asc" "$key_url" || { echo "cannot download the repository key from $key_url" >&2; exit 10; }
-primaries() { gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1=="pub"{p=1;next} $1=="fpr"&&p{print $10;p=0}'; }
-found=$(primaries "$stage/key.asc" | paste -sd' ' -)
+found=$(gpg_primaries "$stage/key.asc" | paste -sd' ' -)
 [ -n "$found" ] || { echo "the file at $key_url holds no OpenPGP public key" >&2; exit 11; }
 case " $found " in *" $fpr "*) ;; *) echo "the key at $key_url has no primary key with fingerprint $fpr (it has: $found)" >&2; exit 12 ;; esac
 gpg --batch --quiet --import "$stage/key.asc" 2>/dev/null
 gpg --batch --export "$fpr" > "$stage/keyring.gpg"
-kept=$(primaries "$stage/keyring.gpg" | paste -sd' ' -)
+kept=$(gpg_primaries "$stage/keyring.gpg" | paste -sd' ' -)
 [ "$kept" = "$fpr" ] || { echo "the exported keyring holds $kept, not only $fpr" >&2; exit 13; }
 chmod 644 "$stage/keyring.gpg"
 printf 'deb [signed-by=%s] %s /\n' "$stage/keyring.gpg" "$repo" > "$stage/staged.list"

@@ -3,6 +3,7 @@
 // section 3 names. Judged by the live audit only (checkedAt: audit).
 import { AdvisoryData, BUILT_IN_ADVISORIES, driverAdvisoriesFor, RuntimeAdvisory } from "../lib/advisories";
 import { compareDebianVersions } from "../lib/debianVersion";
+import { modeAllowed } from "../lib/fileModes";
 import { compareVersions } from "../lib/toolkitConfig";
 import { AUDIT_RULES_MODE, AUDIT_RULES_PATH } from "./auditRules";
 import { cis, fail, notApplicable, nvidiaBulletin, pass, Rule, seed, Verdict } from "./rule";
@@ -259,12 +260,6 @@ export const FILE_EXPECTATIONS: readonly FileExpectation[] = [
 
 export const FILES_TO_STAT: readonly string[] = FILE_EXPECTATIONS.flatMap((e) => e.paths);
 
-/** True when `actual` grants no permission bit that `allowed` does not ("606" is not within "644"). */
-export function modeWithin(actual: string, allowed: string): boolean {
-    const a = parseInt(actual, 8);
-    const b = parseInt(allowed, 8);
-    return !Number.isNaN(a) && (a & ~b & 0o7777) === 0;
-}
 
 export const runtimeFilePermissions: LiveRule = {
     id: "GNH-RUNTIME-FILE-PERMISSIONS",
@@ -288,7 +283,7 @@ export const runtimeFilePermissions: LiveRule = {
                 }
                 const owner = `${stat.owner}:${stat.group}`;
                 const wanted = `${expectation.owner}:${expectation.group}`;
-                if (owner !== wanted || !modeWithin(stat.mode, expectation.mode)) {
+                if (owner !== wanted || !modeAllowed(stat.mode, expectation.mode)) {
                     problems.push(`${path} is ${owner} ${stat.mode}, expected ${wanted} ${expectation.mode} or stricter (CIS ${expectation.control})`);
                 }
             }

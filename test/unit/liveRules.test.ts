@@ -2,7 +2,8 @@
 // docker info reports, the seccomp profile's hash, and CIS section 3 owners and modes.
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_ADVISORIES } from "../../lib/advisories";
-import { FILE_EXPECTATIONS, HostFacts, judgeVersion, liveRules, modeWithin, upstreamOf } from "../../rules/liveRules";
+import { modeAllowed } from "../../lib/fileModes";
+import { FILE_EXPECTATIONS, HostFacts, judgeVersion, liveRules, upstreamOf } from "../../rules/liveRules";
 
 const RUNC_ADVISORIES = BUILT_IN_ADVISORIES.runc;
 const ENGINE_ADVISORIES = BUILT_IN_ADVISORIES.engine;
@@ -119,12 +120,12 @@ describe("live rules", () => {
     });
 
     it("compares modes as permission bits", () => {
-        expect(modeWithin("644", "644")).toBe(true);
-        expect(modeWithin("600", "644")).toBe(true);
-        expect(modeWithin("606", "644")).toBe(false);
-        expect(modeWithin("664", "644")).toBe(false);
-        expect(modeWithin("4755", "755")).toBe(false);
-        expect(modeWithin("660", "660")).toBe(true);
+        expect(modeAllowed("644", "644")).toBe(true);
+        expect(modeAllowed("600", "644")).toBe(true);
+        expect(modeAllowed("606", "644")).toBe(false);
+        expect(modeAllowed("664", "644")).toBe(false);
+        expect(modeAllowed("4755", "755")).toBe(false);
+        expect(modeAllowed("660", "660")).toBe(true);
     });
 
     it("checks owner and group too, and skips files that do not exist", () => {
@@ -141,5 +142,14 @@ describe("live rules", () => {
             status: "fail", message: "the seccomp profile /etc/docker/seccomp.json named in daemon.json does not exist",
         });
         expect(r.evaluate({ seccomp: { path: "/etc/docker/seccomp.json", sha256: SHA } }).status).toBe("not-applicable");
+    });
+});
+
+describe("modes", () => {
+    it("are never allowed when they are not octal digits (fail closed)", () => {
+        expect(modeAllowed("", "644")).toBe(false);
+        expect(modeAllowed("rw-r--r--", "644")).toBe(false);
+        expect(modeAllowed("644", "")).toBe(false);
+        expect(modeAllowed("600", "644")).toBe(true);
     });
 });
