@@ -10,7 +10,8 @@
 // - A key we already manage that was weakened on the node since is drift: it is put back.
 // - What NVIDIA's install guide writes (runtimes.nvidia by bare name) is adopted, not a conflict.
 import { isDeepStrictEqual } from "node:util";
-import { DaemonJson, DaemonRule, daemonRules } from "../rules/daemonRules";
+import { DaemonJson } from "./daemonJson";
+import { DaemonRule, daemonRules } from "../rules/daemonRules";
 
 /** A managed location in daemon.json: a top-level key, or one entry under "runtimes". */
 type KeyPath = readonly [string] | readonly ["runtimes", string];

@@ -1,7 +1,7 @@
 // Which daemon.json changes dockerd applies on SIGHUP, and which need a restart. From Docker's
 // documentation of daemon configuration reload; anything not listed is treated as needing one.
 import { deepEqual } from "./daemonMerge";
-import { DaemonJson } from "../rules/daemonRules";
+import { DaemonJson } from "./daemonJson";
 
 export const RELOADABLE_KEYS: ReadonlySet<string> = new Set([
     "debug",

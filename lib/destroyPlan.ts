@@ -7,7 +7,7 @@
 //   rolled back on failure); the seccomp profile goes unless the restored file still names it.
 import { deepEqual } from "./daemonMerge";
 import { needsRestart } from "./daemonReload";
-import { DaemonJson } from "../rules/daemonRules";
+import { DaemonJson } from "./daemonJson";
 
 export const ON_DESTROY_VALUES = ["keep", "restore"] as const;
 export type OnDestroy = (typeof ON_DESTROY_VALUES)[number];

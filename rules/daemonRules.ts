@@ -1,10 +1,11 @@
 // Docker daemon controls (CIS Docker Benchmark 1.6 section 2 and the seed checklist), each
 // defined once: what it wants in daemon.json (`desired`, applied by HardenedDockerDaemon) and how
 // it judges a daemon.json (`evaluate`, used by the policy pack and the live audit).
+import { DaemonJson } from "../lib/daemonJson";
 import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
 
-/** A parsed /etc/docker/daemon.json: JSON, with the keys we judge typed loosely on purpose. */
-export type DaemonJson = Readonly<Record<string, unknown>>;
+/** A parsed /etc/docker/daemon.json (lib/daemonJson.ts), re-exported for the rules' users. */
+export type { DaemonJson };
 
 export interface DaemonFacts {
     /** The daemon.json that is (audit) or will be (preview) on the host; absent = not known. */
