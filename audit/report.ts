@@ -1,5 +1,6 @@
 // Reporters: a table for people, JSON for scripts, SARIF 2.1.0 for code-scanning views (rule
 // metadata from the catalog), JUnit XML for CI test tabs. Pure: results in, text out.
+import type * as Sarif from "sarif";
 import { catalog } from "../rules/catalog";
 import { Finding, NodeResult } from "./evaluate";
 
@@ -98,7 +99,7 @@ export function renderJson(results: readonly NodeResult[], context: ReportContex
 
 // ---------------------------------------------------------------- sarif
 
-const sarifLevel = (f: Pick<Finding, "enforcement">) => (f.enforcement === "mandatory" ? "error" : "warning");
+const sarifLevel = (f: Pick<Finding, "enforcement">): Sarif.Result.level => (f.enforcement === "mandatory" ? "error" : "warning");
 const SECURITY_SEVERITY = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" } as const;
 
 /** The line of a node's entry in the fleet file, so that code-scanning views can point at it. */
@@ -121,7 +122,7 @@ function fingerprint(text: string): string {
     return hash.toString(16).padStart(16, "0");
 }
 
-export function renderSarif(results: readonly NodeResult[], context: ReportContext): Record<string, unknown> {
+export function renderSarif(results: readonly NodeResult[], context: ReportContext): Sarif.Log {
     const ruleIndex = new Map(catalog.map((r, i) => [r.id, i]));
     const uri = context.fleetFile ?? "fleet.yaml";
     const sarifResults = results.flatMap((result) => result.findings.filter((f) => f.status === "fail").map((f) => ({
@@ -136,7 +137,7 @@ export function renderSarif(results: readonly NodeResult[], context: ReportConte
         partialFingerprints: { "gnhFinding/v1": fingerprint(`${f.node}\u0000${f.ruleId}\u0000${f.target}`) },
         properties: { node: f.node, target: f.target, severity: f.severity },
     })));
-    const notifications = results.filter((r) => r.status !== "audited").map((r) => ({
+    const notifications = results.filter((r) => r.status !== "audited").map((r): Sarif.Notification => ({
         level: "error",
         message: { text: `node ${r.node} ${r.status === "unreachable" ? "is unreachable" : "could not be audited"}: ${r.error ?? ""}` },
         locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: nodeLine(context.fleetText, r.node) } } }],

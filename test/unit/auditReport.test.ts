@@ -52,7 +52,7 @@ describe("SARIF", () => {
     });
 
     it("carries the catalog's rule metadata and one result per failure, pointing at the node in the fleet file", () => {
-        const run = (sarif.runs as Record<string, unknown>[])[0] as { tool: { driver: { rules: { id: string; shortDescription: { text: string }; help: { text: string } }[] } }; results: Record<string, unknown>[]; invocations: Record<string, unknown>[] };
+        const run = (sarif.runs as unknown as Record<string, unknown>[])[0] as unknown as { tool: { driver: { rules: { id: string; shortDescription: { text: string }; help: { text: string } }[] } }; results: Record<string, unknown>[]; invocations: Record<string, unknown>[] };
         expect(run.tool.driver.rules.map((r) => r.id)).toEqual(catalog.map((r) => r.id));
         const icc = run.tool.driver.rules.find((r) => r.id === "GNH-DAEMON-ICC")!;
         expect(icc.shortDescription.text).toBe(catalog.find((r) => r.id === "GNH-DAEMON-ICC")!.title);
