@@ -9,20 +9,10 @@ import { AuditFacts } from "../rules/auditRules";
 import { ContainerSpec } from "../rules/containerRules";
 import { DaemonJson } from "../rules/daemonRules";
 import { FileStat, HostFacts, PackageVersion } from "../rules/liveRules";
-import { AptSourceFact, ToolkitFacts } from "../rules/toolkitRules";
+import { AptSourceFact, TOOLKIT_CONFIG_KEYS, ToolkitFacts } from "../rules/toolkitRules";
 import { containerSpecFromInspect, DockerInspect } from "./inspect";
 import { ProbeOutput } from "./probe";
 
-/** Every config.toml key a rule reads. */
-export const TOOLKIT_CONFIG_KEYS = [
-    "nvidia-container-cli.ldconfig",
-    "accept-nvidia-visible-devices-envvar-when-unprivileged",
-    "accept-nvidia-visible-devices-as-volume-mounts",
-    "features.disable-cuda-compat-lib-hook",
-    "features.allow-ldconfig-from-container",
-    "features.allow-cuda-compat-libs-from-container",
-    "nvidia-container-runtime.mode",
-];
 
 export interface NodeFacts {
     readonly daemon?: DaemonJson;

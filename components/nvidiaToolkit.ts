@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AdvisoryData, advisoryDataStatus, BUILT_IN_ADVISORIES, toolkitAdvisoriesFor } from "../lib/advisories";
 import { NodeConnection } from "../lib/nodeConnection";
-import { desiredRuntimeConfig, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, RuntimeConfig } from "../lib/toolkitConfig";
+import { NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, RuntimeConfig } from "../lib/toolkitConfig";
+import { desiredRuntimeConfig } from "../rules/toolkitRules";
 import { NvidiaToolkitPackages } from "../sdk/nvidiaToolkit";
 
 export interface NvidiaContainerToolkitArgs {

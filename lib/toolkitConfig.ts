@@ -31,23 +31,16 @@ export function compareVersions(a: string, b: string): number {
     return 0;
 }
 
-/**
- * The secure default: NVIDIA_VISIBLE_DEVICES from an unprivileged container's environment is
- * ignored (any image could ask for every GPU), and GPUs are selected through volume mounts or CDI
- * (Kubernetes device plugin, `docker run --device nvidia.com/gpu=0`). `docker run --gpus` passes
- * the environment variable, so with this default it selects GPUs only for privileged containers:
- * use CDI device names instead, or set envvarWhenUnprivileged to true (and accept the risk).
- */
-export function desiredRuntimeConfig(version: string, options: { envvarWhenUnprivileged?: boolean } = {}): RuntimeConfig {
-    const config: Record<string, string | boolean> = {
-        "nvidia-container-cli.ldconfig": "@/sbin/ldconfig",
-        "accept-nvidia-visible-devices-envvar-when-unprivileged": options.envvarWhenUnprivileged ?? false,
-        "accept-nvidia-visible-devices-as-volume-mounts": true,
-    };
-    // Set both ways, so that config.toml follows the version on an upgrade and on a downgrade.
-    config["features.disable-cuda-compat-lib-hook"] = compareVersions(version, CUDA_COMPAT_HOOK_FIXED_IN) < 0;
-    return config;
-}
+/** The config.toml keys the toolkit rules manage or read, by dotted path (the rules own their values). */
+export const TOOLKIT_KEYS = {
+    ldconfig: "nvidia-container-cli.ldconfig",
+    envvarWhenUnprivileged: "accept-nvidia-visible-devices-envvar-when-unprivileged",
+    volumeMounts: "accept-nvidia-visible-devices-as-volume-mounts",
+    compatHookDisabled: "features.disable-cuda-compat-lib-hook",
+    ldconfigFromContainer: "features.allow-ldconfig-from-container",
+    compatLibsFromContainer: "features.allow-cuda-compat-libs-from-container",
+    runtimeMode: "nvidia-container-runtime.mode",
+} as const;
 
 /** The Debian package version for a toolkit version: "1.17.8" -> "1.17.8-1"; "1.17.8-1" unchanged. */
 export function debianVersion(version: string): string {

@@ -6,7 +6,8 @@ import { dockerContainerInputs } from "../lib/containerAdapters";
 import { gpuContainerSpec } from "../lib/containerSpec";
 import { desiredDaemonConfig } from "../lib/daemonMerge";
 import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
-import { desiredRuntimeConfig, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, DEFAULT_TOOLKIT_VERSION } from "../lib/toolkitConfig";
+import { NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, DEFAULT_TOOLKIT_VERSION } from "../lib/toolkitConfig";
+import { desiredRuntimeConfig } from "../rules/toolkitRules";
 import { DOCKER_CONTAINER_TYPE } from "./containerPolicies";
 import { SyntheticResource } from "./analyzeInProcess";
 

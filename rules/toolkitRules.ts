@@ -4,7 +4,7 @@
 // the apt source files and the keyrings they name.
 import { BlockList, isIP } from "node:net";
 import { AdvisoryData, BUILT_IN_ADVISORIES, blocksNewPins, mitigationInPlace, toolkitAdvisoriesFor, upstreamToolkitVersion } from "../lib/advisories";
-import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, DEFAULT_TOOLKIT_VERSION, NVIDIA_KEY_FINGERPRINT, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, DEFAULT_TOOLKIT_VERSION, NVIDIA_KEY_FINGERPRINT, RuntimeConfig, TOOLKIT_KEYS, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { fail, notApplicable, nvidiaBulletin, pass, passWithNote, Rule, seed, Verdict } from "./rule";
 
 export interface AptSourceFact {
@@ -50,7 +50,17 @@ export interface ToolkitRuleOptions {
     readonly httpAllowedHosts?: readonly string[];
 }
 
-export type ToolkitRule = Rule<ToolkitFacts>;
+/** Options of the desired config.toml (NvidiaContainerToolkit's arguments). */
+export interface DesiredToolkitOptions {
+    /** Let unprivileged containers select GPUs with NVIDIA_VISIBLE_DEVICES (default false). */
+    readonly envvarWhenUnprivileged?: boolean;
+}
+
+/** A toolkit rule: its check, the config.toml keys it reads, and what it wants there (applied by NvidiaContainerToolkit). */
+export interface ToolkitRule extends Rule<ToolkitFacts> {
+    readonly configKeys?: readonly string[];
+    readonly desired?: (version: string, options: DesiredToolkitOptions) => RuntimeConfig;
+}
 
 
 /** One exact release, upstream ("1.17.8") or Debian ("1.17.8-1", "1:1.17.8-1"). */
@@ -119,6 +129,9 @@ export const toolkitPackagesMatch: ToolkitRule = {
     }),
 };
 
+/** The host's ldconfig: the leading @ makes the path relative to the host, not the container. */
+const HOST_LDCONFIG = "@/sbin/ldconfig";
+
 const configValue = (toolkit: NonNullable<ToolkitFacts["toolkit"]>, key: string, nvidiaDefault: string | boolean) =>
     toolkit.runtimeConfig === undefined ? undefined : (toolkit.runtimeConfig[key] ?? nvidiaDefault);
 
@@ -131,8 +144,10 @@ export const toolkitLdconfig: ToolkitRule = {
     remediation: 'Set nvidia-container-cli.ldconfig = "@/sbin/ldconfig" in /etc/nvidia-container-runtime/config.toml.',
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
+    configKeys: [TOOLKIT_KEYS.ldconfig],
+    desired: () => ({ [TOOLKIT_KEYS.ldconfig]: HOST_LDCONFIG }),
     evaluate: onToolkit((toolkit) => {
-        const value = configValue(toolkit, "nvidia-container-cli.ldconfig", "@/sbin/ldconfig");
+        const value = configValue(toolkit, TOOLKIT_KEYS.ldconfig, HOST_LDCONFIG);
         if (value === undefined) {
             return notApplicable("config.toml is not known");
         }
@@ -151,6 +166,9 @@ export const toolkitCompatHook: ToolkitRule = {
     remediation: `Upgrade to ${CUDA_COMPAT_HOOK_FIXED_IN}+; until then set features.disable-cuda-compat-lib-hook = true in config.toml.`,
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
+    configKeys: [TOOLKIT_KEYS.compatHookDisabled],
+    // set both ways, so that config.toml follows the version on an upgrade and on a downgrade
+    desired: (version) => ({ [TOOLKIT_KEYS.compatHookDisabled]: compareVersions(upstreamToolkitVersion(version), CUDA_COMPAT_HOOK_FIXED_IN) < 0 }),
     evaluate: onToolkit((toolkit) => {
         if (toolkit.version === undefined) {
             return notApplicable("the toolkit version is not known");
@@ -158,7 +176,7 @@ export const toolkitCompatHook: ToolkitRule = {
         if (compareVersions(upstreamToolkitVersion(toolkit.version), CUDA_COMPAT_HOOK_FIXED_IN) >= 0) {
             return pass;
         }
-        const value = configValue(toolkit, "features.disable-cuda-compat-lib-hook", false);
+        const value = configValue(toolkit, TOOLKIT_KEYS.compatHookDisabled, false);
         if (value === undefined) {
             return notApplicable("config.toml is not known");
         }
@@ -175,12 +193,15 @@ export const toolkitEnvvarUnprivileged: ToolkitRule = {
     remediation: "Set accept-nvidia-visible-devices-envvar-when-unprivileged = false and accept-nvidia-visible-devices-as-volume-mounts = true in config.toml; select GPUs with CDI names (--device nvidia.com/gpu=0).",
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
+    configKeys: [TOOLKIT_KEYS.envvarWhenUnprivileged, TOOLKIT_KEYS.volumeMounts],
+    // GPUs then reach unprivileged containers through volume mounts (device plugins) or CDI names
+    desired: (_version, options) => ({ [TOOLKIT_KEYS.envvarWhenUnprivileged]: options.envvarWhenUnprivileged ?? false, [TOOLKIT_KEYS.volumeMounts]: true }),
     evaluate: onToolkit((toolkit) => {
-        const value = configValue(toolkit, "accept-nvidia-visible-devices-envvar-when-unprivileged", true);
+        const value = configValue(toolkit, TOOLKIT_KEYS.envvarWhenUnprivileged, true);
         if (value === undefined) {
             return notApplicable("config.toml is not known");
         }
-        return value === false ? pass : fail(`config.toml accept-nvidia-visible-devices-envvar-when-unprivileged is ${JSON.stringify(value)}${toolkit.runtimeConfig?.["accept-nvidia-visible-devices-envvar-when-unprivileged"] === undefined ? " (NVIDIA's default)" : ""}; it must be false`);
+        return value === false ? pass : fail(`config.toml accept-nvidia-visible-devices-envvar-when-unprivileged is ${JSON.stringify(value)}${toolkit.runtimeConfig?.[TOOLKIT_KEYS.envvarWhenUnprivileged] === undefined ? " (NVIDIA's default)" : ""}; it must be false`);
     }),
 };
 
@@ -193,11 +214,12 @@ export const toolkitContainerLibs: ToolkitRule = {
     remediation: "Remove features.allow-ldconfig-from-container and features.allow-cuda-compat-libs-from-container from config.toml (or set them false).",
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
+    configKeys: [TOOLKIT_KEYS.ldconfigFromContainer, TOOLKIT_KEYS.compatLibsFromContainer],
     evaluate: onToolkit((toolkit) => {
         if (toolkit.runtimeConfig === undefined) {
             return notApplicable("config.toml is not known");
         }
-        const on = ["features.allow-ldconfig-from-container", "features.allow-cuda-compat-libs-from-container"].filter((k) => toolkit.runtimeConfig?.[k] === true);
+        const on = [TOOLKIT_KEYS.ldconfigFromContainer, TOOLKIT_KEYS.compatLibsFromContainer].filter((k) => toolkit.runtimeConfig?.[k] === true);
         return on.length > 0 ? fail(`config.toml sets ${on.map((k) => `${k} = true`).join(", ")}`) : pass;
     }),
 };
@@ -312,3 +334,16 @@ export const toolkitRules: readonly ToolkitRule[] = [
     aptPinnedFingerprint,
     aptHttps,
 ];
+
+/**
+ * The hardened config.toml keys for a toolkit version: what each rule wants, together. The
+ * secure default ignores NVIDIA_VISIBLE_DEVICES from unprivileged containers (any image could ask
+ * for every GPU); `docker run --gpus` passes that variable, so use CDI names (--device
+ * nvidia.com/gpu=0), or set envvarWhenUnprivileged and accept the risk.
+ */
+export function desiredRuntimeConfig(version: string, options: DesiredToolkitOptions = {}): RuntimeConfig {
+    return Object.assign({}, ...toolkitRules.map((rule) => rule.desired?.(version, options) ?? {}));
+}
+
+/** Every config.toml key a toolkit rule reads, and the runtime's mode (reported by the audit). */
+export const TOOLKIT_CONFIG_KEYS: readonly string[] = [...new Set([...toolkitRules.flatMap((rule) => rule.configKeys ?? []), TOOLKIT_KEYS.runtimeMode])];

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import {
     AdvisoryDataError, advisoryDataStatus, BUILT_IN_ADVISORIES, driverAdvisoriesFor, loadAdvisories, parseAdvisories, parseDriverVersion, toolkitAdvisoriesFor,
 } from "../../lib/advisories";
-import { DEFAULT_TOOLKIT_VERSION, desiredRuntimeConfig } from "../../lib/toolkitConfig";
+import { DEFAULT_TOOLKIT_VERSION } from "../../lib/toolkitConfig";
+import { desiredRuntimeConfig } from "../../rules/toolkitRules";
 import { decideReport } from "../../policies/violationReport";
 import { toolkitAdvisories } from "../../rules/toolkitRules";
 import builtIn from "../../data/advisories.json";

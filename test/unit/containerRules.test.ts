@@ -239,7 +239,7 @@ describe("the CrossGuard adapter", () => {
     });
 
     it("judges gnh:host:NvidiaToolkit inputs with the toolkit rules, trusting the pinned fingerprint", async () => {
-        const { desiredRuntimeConfig } = await import("../../lib/toolkitConfig");
+        const { desiredRuntimeConfig } = await import("../../rules/toolkitRules");
         const props = {
             version: "1.20.2",
             repository: { url: "http://gnh-mirror/good/stable/deb/amd64", keyUrl: "http://gnh-mirror/good/gpgkey", fingerprint: "8D10C53CED819F7C8AD93888E59F858F05C78659", keyringPath: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", listPath: "/etc/apt/sources.list.d/nvidia-container-toolkit.list" },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cdiSchemaProblem, compareVersions, debianVersion, desiredRuntimeConfig, readRuntimeConfig } from "../../lib/toolkitConfig";
+import { cdiSchemaProblem, compareVersions, debianVersion, readRuntimeConfig } from "../../lib/toolkitConfig";
+import { desiredRuntimeConfig } from "../../rules/toolkitRules";
 
 describe("toolkit desired state", () => {
     it("disables the CUDA compat-lib hook only before 1.17.8 (CVE-2025-23266)", () => {

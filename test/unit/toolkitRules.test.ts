@@ -1,7 +1,8 @@
 // Toolkit and apt rules: a hardened toolkit passes; one weakened fact fails exactly one rule,
 // with the CVE ids or the source named in the message.
 import { describe, expect, it } from "vitest";
-import { desiredRuntimeConfig, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH } from "../../lib/toolkitConfig";
+import { NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH } from "../../lib/toolkitConfig";
+import { desiredRuntimeConfig } from "../../rules/toolkitRules";
 import { toolkitAdvisoriesFor } from "../../lib/advisories";
 import { isPrivateHost, ToolkitFacts, toolkitRules } from "../../rules/toolkitRules";
 
