@@ -5,7 +5,7 @@
 // advisoriesFile, the pack's GNH-TOOLKIT-ADVISORIES advisoriesFile). Pure, apart from reading a file.
 import * as fs from "node:fs";
 import builtIn from "../data/advisories.json";
-import { compareVersions } from "./toolkitConfig";
+import { compareVersions, upstreamToolkitVersion } from "./toolkitConfig";
 
 export type AdvisorySeverity = "critical" | "high" | "medium" | "low";
 
@@ -212,11 +212,6 @@ export function advisoryDataStatus(data: AdvisoryData, now: Date): { readonly su
     return ageDays > ADVISORY_DATA_MAX_AGE_DAYS
         ? { summary, warning: `${summary} is ${ageDays} days old (more than ${ADVISORY_DATA_MAX_AGE_DAYS}): newer advisories are not judged; update it (docs/advisories.md)` }
         : { summary };
-}
-
-/** "1.17.8-1" -> "1.17.8": the Debian revision and epoch dropped, for comparing with upstream fixes. */
-export function upstreamToolkitVersion(version: string): string {
-    return version.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
 }
 
 /** The toolkit advisories that affect this version (upstream or Debian form), oldest first. */

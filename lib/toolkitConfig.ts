@@ -42,6 +42,11 @@ export const TOOLKIT_KEYS = {
     runtimeMode: "nvidia-container-runtime.mode",
 } as const;
 
+/** "1.17.8-1" -> "1.17.8": the Debian revision and epoch dropped, for comparing with upstream versions. */
+export function upstreamToolkitVersion(version: string): string {
+    return version.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+}
+
 /** The Debian package version for a toolkit version: "1.17.8" -> "1.17.8-1"; "1.17.8-1" unchanged. */
 export function debianVersion(version: string): string {
     return version.includes("-") ? version : `${version}-1`;
@@ -92,7 +97,7 @@ export const NO_ADDITIONAL_GIDS_FEATURE = "features.no-additional-gids-for-devic
  * `docker version` prints the server's ("26.1.5+dfsg1"); undefined when it could not be read.
  */
 export function cdiSchemaProblem(toolkitVersion: string, dockerVersion: string | undefined, runtimeConfig: RuntimeConfig): string | undefined {
-    const upstream = toolkitVersion.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+    const upstream = upstreamToolkitVersion(toolkitVersion);
     if (compareVersions(upstream, CDI_SPEC_V070_FROM) < 0 || runtimeConfig[NO_ADDITIONAL_GIDS_FEATURE] === true) {
         return undefined;
     }

@@ -3,8 +3,8 @@
 // builds these facts from gnh:host:NvidiaToolkit inputs, the live audit from dpkg, config.toml,
 // the apt source files and the keyrings they name.
 import { BlockList, isIP } from "node:net";
-import { AdvisoryData, BUILT_IN_ADVISORIES, blocksNewPins, mitigationInPlace, toolkitAdvisoriesFor, upstreamToolkitVersion } from "../lib/advisories";
-import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, DEFAULT_TOOLKIT_VERSION, NVIDIA_KEY_FINGERPRINT, RuntimeConfig, TOOLKIT_KEYS, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { AdvisoryData, BUILT_IN_ADVISORIES, blocksNewPins, mitigationInPlace, toolkitAdvisoriesFor } from "../lib/advisories";
+import { compareVersions, CUDA_COMPAT_HOOK_FIXED_IN, DEFAULT_TOOLKIT_VERSION, NVIDIA_KEY_FINGERPRINT, RuntimeConfig, TOOLKIT_KEYS, TOOLKIT_PACKAGES, upstreamToolkitVersion } from "../lib/toolkitConfig";
 import { fail, notApplicable, nvidiaBulletin, pass, passWithNote, Rule, seed, Verdict } from "./rule";
 
 export interface AptSourceFact {
