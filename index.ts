@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GpuNode } from "./components/gpuNode";
 import { AdvisoryDataError, loadAdvisories } from "./lib/advisories";
 import { FleetError, parseFleet } from "./lib/fleet";
+import { readFleetPrivateKey } from "./lib/fleetPrivateKey";
 import { DEFAULT_TOOLKIT_VERSION } from "./lib/toolkitConfig";
 import { connectionOfFleetNode } from "./lib/nodeConnection";
 import { findProjectRoot } from "./lib/projectRoot";
@@ -35,18 +36,9 @@ const toolkitVersion = config.get("toolkitVersion") ?? DEFAULT_TOOLKIT_VERSION;
 // A newer advisory data file than the built-in one (docs/advisories.md); the same file can be given to the pack and the audit.
 const advisories = userInput(() => loadAdvisories(config.get("advisoriesFile")));
 
-function readPrivateKey(node: { name: string; privateKeyPath: string }): string {
-    try {
-        return fs.readFileSync(node.privateKeyPath, "utf8");
-    } catch (error) {
-        // the path and the error code only: nothing read from a key file reaches a message
-        throw new pulumi.RunError(`node ${node.name}: ${fleetFile}: privateKeyPath ${node.privateKeyPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-    }
-}
-
 export const nodes: Record<string, pulumi.Output<{ toolkit: string; daemonSettingsHash: string; seccompSha256: string }>> = {};
 for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
-    const privateKey = pulumi.secret(readPrivateKey(node));
+    const privateKey = pulumi.secret(userInput(() => readFleetPrivateKey(fleetFile, node)));
     const connection = privateKey.apply((key) => connectionOfFleetNode(fleetFile, node, key));
     const gpuNode = new GpuNode(node.name, {
         connection,

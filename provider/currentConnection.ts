@@ -2,10 +2,35 @@
 // in state; a node that was re-imaged (new host key), moved (host, port) or given another user or
 // key since then is reached as the fleet file says now, never as state remembers it.
 import * as fs from "node:fs";
-import { FleetError, parseFleet } from "../lib/fleet";
+import type { Fleet } from "../lib/fleet";
 import { connectionOfFleetNode, NodeConnection } from "../lib/nodeConnection";
 
 export class FleetConnectionError extends Error {}
+
+/**
+ * Each fleet file is parsed once per provider process and version of the file (a refresh reads
+ * every resource of every node with it). The parser (YAML, JSON Schema) is loaded only here: the
+ * provider starts for every preview and up, most of which never need it.
+ */
+const parsed = new Map<string, { readonly stamp: string; readonly fleet: Fleet }>();
+
+async function fleetAsItIsNow(file: string, node: string): Promise<Fleet> {
+    const stat = fs.statSync(file);
+    const stamp = `${stat.mtimeMs} ${stat.size}`;
+    const cached = parsed.get(file);
+    if (cached?.stamp === stamp) {
+        return cached.fleet;
+    }
+    const { FleetError, parseFleet } = await import("../lib/fleet");
+    try {
+        const fleet = parseFleet(fs.readFileSync(file, "utf8"), file);
+        parsed.set(file, { stamp, fleet });
+        return fleet;
+    } catch (error) {
+        const reason = error instanceof FleetError ? error.message : String(error);
+        throw new FleetConnectionError(`node ${node}: the fleet file that names it cannot be read, so its current connection is unknown: ${reason}`);
+    }
+}
 
 /**
  * The recorded connection's node as its fleet file says now. A connection that came from no fleet
@@ -13,28 +38,15 @@ export class FleetConnectionError extends Error {}
  * fleet file that is gone, or that no longer names the node (its resources are about to be
  * deleted), leaves the recorded connection too.
  */
-export function currentConnection(recorded: NodeConnection): NodeConnection {
+export async function currentConnection(recorded: NodeConnection): Promise<NodeConnection> {
     const file = recorded.fleetFile;
     if (file === undefined || !fs.existsSync(file)) {
         return recorded;
     }
-    let fleet;
-    try {
-        fleet = parseFleet(fs.readFileSync(file, "utf8"), file);
-    } catch (error) {
-        const reason = error instanceof FleetError ? error.message : String(error);
-        throw new FleetConnectionError(`node ${recorded.name}: the fleet file that names it cannot be read, so its current connection is unknown: ${reason}`);
-    }
-    const node = fleet.nodes.find((n) => n.name === recorded.name);
+    const node = (await fleetAsItIsNow(file, recorded.name)).nodes.find((n) => n.name === recorded.name);
     if (node === undefined) {
         return recorded;
     }
-    let privateKey: string;
-    try {
-        privateKey = fs.readFileSync(node.privateKeyPath, "utf8");
-    } catch (error) {
-        // Only the path and the error code: never anything read from the key file.
-        throw new FleetConnectionError(`node ${node.name}: ${file}: privateKeyPath ${node.privateKeyPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-    }
-    return connectionOfFleetNode(file, node, privateKey);
+    const { readFleetPrivateKey } = await import("../lib/fleetPrivateKey");
+    return connectionOfFleetNode(file, node, readFleetPrivateKey(file, node));
 }

@@ -42,8 +42,8 @@ const protect = <T extends object>(outs: T): T => withSecretEffective(withSecret
 
 /** Refresh and delete get the inputs recorded in state; the node is reached as its fleet file says now. */
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any */
-function withCurrentConnection(props: any): any {
-    return props?.connection === undefined ? props : { ...props, connection: currentConnection(props.connection as NodeConnection) };
+async function withCurrentConnection(props: any): Promise<any> {
+    return props?.connection === undefined ? props : { ...props, connection: await currentConnection(props.connection as NodeConnection) };
 }
 
 /** "urn:pulumi:stack::project::parent$gnh:host:DockerDaemonConfig::name" -> the resource's own type. */
@@ -72,14 +72,14 @@ const provider: Provider = {
         return { id: result.id, outs: protect(result.outs) };
     },
     async read(id, urn, props) {
-        const result = await handlerFor(urn).read(id, withCurrentConnection(unwrapSecrets(props)));
+        const result = await handlerFor(urn).read(id, await withCurrentConnection(unwrapSecrets(props)));
         return { id: result.id, props: protect(result.props), inputs: result.inputs && withSecretKey(result.inputs) };
     },
     async update(_id, urn, _olds, news) {
         return { outs: protect((await handlerFor(urn).update(unwrapSecrets(news))).outs) };
     },
     async delete(_id, urn, props) {
-        await handlerFor(urn).remove(withCurrentConnection(unwrapSecrets(props)));
+        await handlerFor(urn).remove(await withCurrentConnection(unwrapSecrets(props)));
     },
 };
 

@@ -25,29 +25,39 @@ const recorded = (fleet: string | undefined): NodeConnection => ({
 });
 
 describe("the connection of a refresh or a delete", () => {
-    it("is the fleet file's as it is now: host, port, user, host key and key file", () => {
+    it("is the fleet file's as it is now: host, port, user, host key and key file", async () => {
         const file = fleetFile("now.yaml", `nodes:\n  - { name: gpu-a, host: 127.0.0.1, port: 22204, user: root, privateKeyPath: ${keyFile}, hostKey: "${NEW_KEY}" }\n`);
-        expect(currentConnection(recorded(file))).toEqual({
+        expect(await currentConnection(recorded(file))).toEqual({
             name: "gpu-a", host: "127.0.0.1", port: 22204, user: "root", hostKey: NEW_KEY,
             privateKey: fs.readFileSync(keyFile, "utf8"), fleetFile: file,
         });
     });
 
-    it("is the recorded one without a fleet file, when the file is gone, or when it no longer names the node", () => {
-        expect(currentConnection(recorded(undefined))).toEqual(recorded(undefined));
-        expect(currentConnection(recorded(path.join(dir, "gone.yaml")))).toEqual(recorded(path.join(dir, "gone.yaml")));
+    it("is the recorded one without a fleet file, when the file is gone, or when it no longer names the node", async () => {
+        expect(await currentConnection(recorded(undefined))).toEqual(recorded(undefined));
+        expect(await currentConnection(recorded(path.join(dir, "gone.yaml")))).toEqual(recorded(path.join(dir, "gone.yaml")));
         const other = fleetFile("other.yaml", `nodes:\n  - { name: gpu-b, host: 127.0.0.1, privateKeyPath: ${keyFile}, hostKey: "${NEW_KEY}" }\n`);
-        expect(currentConnection(recorded(other))).toEqual(recorded(other));
+        expect(await currentConnection(recorded(other))).toEqual(recorded(other));
     });
 
-    it("fails naming the node, file and line when the fleet file is broken, rather than using a stale connection", () => {
+    it("fails naming the node, file and line when the fleet file is broken, rather than using a stale connection", async () => {
         const broken = fleetFile("broken.yaml", `nodes:\n  - { name: gpu-a, host: 127.0.0.1, prot: 22, privateKeyPath: ${keyFile}, hostKey: "${NEW_KEY}" }\n`);
-        expect(() => currentConnection(recorded(broken))).toThrow(FleetConnectionError);
-        expect(() => currentConnection(recorded(broken))).toThrow(new RegExp(`^node gpu-a: .*${broken}:2:\\d+: .*unknown key "prot"`));
+        await expect(currentConnection(recorded(broken))).rejects.toThrow(FleetConnectionError);
+        await expect(currentConnection(recorded(broken))).rejects.toThrow(new RegExp(`^node gpu-a: .*${broken}:2:\\d+: .*unknown key "prot"`));
     });
 
-    it("names the key file's path, never its content, when it cannot be read", () => {
+    it("names the key file's path, never its content, when it cannot be read", async () => {
         const missingKey = fleetFile("nokey.yaml", `nodes:\n  - { name: gpu-a, host: 127.0.0.1, privateKeyPath: ${dir}/absent, hostKey: "${NEW_KEY}" }\n`);
-        expect(() => currentConnection(recorded(missingKey))).toThrow(`node gpu-a: ${missingKey}: privateKeyPath ${dir}/absent cannot be read (ENOENT)`);
+        await expect(currentConnection(recorded(missingKey))).rejects.toThrow(`node gpu-a: ${missingKey}: privateKeyPath ${dir}/absent cannot be read (ENOENT)`);
+    });
+});
+
+describe("reading the fleet file for every resource of a refresh", () => {
+    it("parses a file once per version of it, and sees an edit", async () => {
+        const file = fleetFile("edited.yaml", `nodes:\n  - { name: gpu-a, host: 127.0.0.1, port: 22204, privateKeyPath: ${keyFile}, hostKey: "${NEW_KEY}" }\n`);
+        const first = await currentConnection(recorded(file));
+        expect((await currentConnection(recorded(file))).port).toBe(first.port);
+        fs.writeFileSync(file, `nodes:\n  - { name: gpu-a, host: 127.0.0.1, port: 22205, privateKeyPath: ${keyFile}, hostKey: "${NEW_KEY}" }\n# a longer file\n`);
+        expect((await currentConnection(recorded(file))).port).toBe(22205);
     });
 });
