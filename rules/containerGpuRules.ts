@@ -54,8 +54,20 @@ export const containerGpusExplicit: ContainerRule = {
     },
 };
 
-/** Values of NVIDIA_VISIBLE_DEVICES that ask for no GPU. */
-const NO_GPU_VALUES = new Set(["", "void", "none"]);
+/**
+ * Whether a value of NVIDIA_VISIBLE_DEVICES asks for a GPU, read as the toolkit reads it
+ * (internal/config/image: devicesFromEnvvars, NewVisibleDevices): split on commas, each item
+ * trimmed, empty items dropped; no item, or any item "void", is no GPU; otherwise the first "all"
+ * or "none" in order decides ("none": no GPU), and any other item names a device. Case matters.
+ */
+export function visibleDevicesAskForGpus(value: string): boolean {
+    const items = value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+    if (items.length === 0 || items.includes("void")) {
+        return false;
+    }
+    const decisive = items.find((item) => item === "all" || item === "none");
+    return decisive !== "none";
+}
 
 /** The channels a container uses that a hardened toolkit ignores for unprivileged containers. */
 function envvarChannels(container: ContainerSpec): string[] {
@@ -66,7 +78,7 @@ function envvarChannels(container: ContainerSpec): string[] {
         }
     }
     const visible = container.env.NVIDIA_VISIBLE_DEVICES;
-    if (visible !== undefined && !NO_GPU_VALUES.has(visible.trim().toLowerCase())) {
+    if (visible !== undefined && visibleDevicesAskForGpus(visible)) {
         channels.push(`NVIDIA_VISIBLE_DEVICES=${visible}`);
     }
     return channels;
@@ -87,8 +99,6 @@ export const containerGpuChannel: ContainerRule = {
         if (channels.length === 0 || container.privileged) {
             return pass; // the toolkit honours the variable for privileged containers (which fail their own rule)
         }
-        return channels.length > 0
-            ? fail(`${named(container)} asks for GPUs through ${channels.join(" and ")}: on a hardened node an unprivileged container gets no GPU that way; use CDI names (--device nvidia.com/gpu=<index>)`)
-            : pass;
+        return fail(`${named(container)} asks for GPUs through ${channels.join(" and ")}: on a hardened node an unprivileged container gets no GPU that way; use CDI names (--device nvidia.com/gpu=<index>)`);
     },
 };

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { containerSpecFromInspect, DockerInspect } from "../../audit/inspect";
 import { ContainerInputs, containerSpecFromInputs, parseGpus } from "../../policies/containerPolicies";
-import { ContainerFacts, containerRules, ContainerSpec } from "../../rules/containerRules";
+import { ContainerFacts, containerRules, ContainerSpec, visibleDevicesAskForGpus } from "../../rules/containerRules";
 import { parseImageReference } from "../../rules/imageReference";
 
 /** A container that satisfies every container rule, as Pulumi inputs. */
@@ -282,5 +282,17 @@ describe("image references", () => {
         const container = containerSpecFromInputs({ ...hardenedInputs, ports: [{ internal: 8888, external: 9999 }, { internal: 53, external: 53, ip: "10.0.0.5", protocol: "udp" }] });
         expect(containerRules.find((r) => r.id === "GNH-CONTAINER-PORTS-BOUND")!.evaluate({ container }))
             .toEqual({ status: "fail", message: "container trainer publishes 9999->8888/tcp on every interface" });
+    });
+});
+
+describe("NVIDIA_VISIBLE_DEVICES as the toolkit reads it (GNH-CONTAINER-GPU-CHANNEL)", () => {
+    it.each([
+        ["", false], [" , ", false], ["void", false], ["0,void", false], ["none", false], ["none,0", false], ["0,none", false],
+        ["0", true], [" 1 , 3 ", true], ["all", true], ["all,none", true], ["GPU-8f6c1f2e", true], ["VOID", true], ["None", true],
+    ] as const)("%j asks for a GPU: %s", (value, asks) => {
+        expect(visibleDevicesAskForGpus(value)).toBe(asks);
+        const rule = containerRules.find((r) => r.id === "GNH-CONTAINER-GPU-CHANNEL")!;
+        const container = fromInputs({ envs: [`NVIDIA_VISIBLE_DEVICES=${value}`] });
+        expect(rule.evaluate({ container }).status).toBe(asks ? "fail" : "pass");
     });
 });
