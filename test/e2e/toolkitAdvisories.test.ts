@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_TOOLKIT_VERSION, TOOLKIT_PACKAGES } from "../../lib/toolkitConfig";
 import { projectRoot, uniqueStackName } from "../support/engine";
 import { fleetCli, nodeStackWithOwnFleet, onNode, onNodeOk, releaseNodeStack, SLEEP_IMAGE_SCRIPT } from "../support/lab";
-import { runScript } from "../support/run";
+import { runScript, transcript } from "../support/run";
 
 const node = "gnh-node-4";
 const stack = uniqueStackName("e2e-advisories");
@@ -20,7 +20,6 @@ const policies = path.join(projectRoot, "policies");
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-advisories-"));
 const fleet = path.join(workDir, "fleet.yaml");
 const waiverConfig = path.join(workDir, "waiver.json");
-const text = (r: { stdout: string; stderr: string }) => `${r.stdout}${r.stderr}`;
 const CVE_AND_FIX = /GNH-TOOLKIT-ADVISORIES: toolkit 1\.1[78]\.\d is affected by CVE-2026-24260 \(high 8\.5, NVIDIA-5850: fixed in 1\.19\.1/;
 
 function auditNode(): { status: number; findings: { ruleId: string; status: string; message: string }[]; stdout: string } {
@@ -48,14 +47,14 @@ describe(`toolkit advisories on ${node}`, () => {
         pulumi("config", "set", "toolkitVersion", "1.17.8");
         const preview = pulumi("preview", "--policy-pack", policies);
         expect(preview.status).not.toBe(0);
-        expect(text(preview)).toMatch(CVE_AND_FIX);
-        expect(text(preview)).toContain(`node ${node}: GNH-TOOLKIT-ADVISORIES`);
+        expect(transcript(preview)).toMatch(CVE_AND_FIX);
+        expect(transcript(preview)).toContain(`node ${node}: GNH-TOOLKIT-ADVISORIES`);
     });
 
     it("creates it under a waiver, reported as such; the audit fails the node", () => {
         const up = pulumi("up", "--yes", "--skip-preview", "--policy-pack", policies, "--policy-pack-config", waiverConfig);
-        expect(up.status, text(up)).toBe(0);
-        expect(text(up)).toContain("GNH-TOOLKIT-ADVISORIES: WAIVED until 2099-12-31 by gpu-platform@example.com");
+        expect(up.status, transcript(up)).toBe(0);
+        expect(transcript(up)).toContain("GNH-TOOLKIT-ADVISORIES: WAIVED until 2099-12-31 by gpu-platform@example.com");
         expect(installed()).toEqual(["1.17.8-1", "1.17.8-1", "1.17.8-1", "1.17.8-1"]);
         const finding = advisoryFinding();
         expect(finding.status).toBe("fail");
@@ -64,12 +63,12 @@ describe(`toolkit advisories on ${node}`, () => {
 
     it("only advises at preview while the pin stays (drift repair is never blocked), and refuses a change to 1.18.2", () => {
         const standing = pulumi("preview", "--refresh", "--policy-pack", policies);
-        expect(standing.status, text(standing)).toBe(0);
-        expect(text(standing)).toContain("this run does not change it: advice at preview, a failure in the audit");
+        expect(standing.status, transcript(standing)).toBe(0);
+        expect(transcript(standing)).toContain("this run does not change it: advice at preview, a failure in the audit");
         pulumi("config", "set", "toolkitVersion", "1.18.2");
         const changed = pulumi("preview", "--policy-pack", policies);
         expect(changed.status).not.toBe(0);
-        expect(text(changed)).toMatch(/toolkit 1\.18\.2 is affected by CVE-2026-24260 \(high 8\.5, NVIDIA-5850: fixed in 1\.19\.1/);
+        expect(transcript(changed)).toMatch(/toolkit 1\.18\.2 is affected by CVE-2026-24260 \(high 8\.5, NVIDIA-5850: fixed in 1\.19\.1/);
     });
 
     it(`moves to ${DEFAULT_TOOLKIT_VERSION} with one up: four packages held, config.toml carried over, CDI refresh units enabled, the running container untouched`, () => {
@@ -79,7 +78,7 @@ describe(`toolkit advisories on ${node}`, () => {
         const before = job();
         pulumi("config", "rm", "toolkitVersion");
         const up = pulumi("up", "--yes", "--skip-preview", "--refresh", "--policy-pack", policies);
-        expect(up.status, text(up)).toBe(0);
+        expect(up.status, transcript(up)).toBe(0);
         expect(installed()).toEqual(Array(4).fill(`${DEFAULT_TOOLKIT_VERSION}-1`));
         expect(onNodeOk(node, "apt-mark showhold").trim().split("\n").sort()).toEqual([...TOOLKIT_PACKAGES].sort());
         expect(onNodeOk(node, "nvidia-ctk --version")).toContain(`version ${DEFAULT_TOOLKIT_VERSION}`);
@@ -90,6 +89,6 @@ describe(`toolkit advisories on ${node}`, () => {
         expect(job()).toBe(before);
         expect(advisoryFinding()).toMatchObject({ status: "pass" });
         const quiet = pulumi("preview", "--refresh", "--expect-no-changes", "--policy-pack", policies);
-        expect(quiet.status, text(quiet)).toBe(0);
+        expect(quiet.status, transcript(quiet)).toBe(0);
     });
 });

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueStackName } from "../support/engine";
 import { fleetCli } from "../support/lab";
+import { transcript } from "../support/run";
 
 const stack = uniqueStackName("e2e-user-errors");
 const pulumi = fleetCli(stack);
@@ -25,7 +26,7 @@ function previewWith(fleet: string, extraConfig: Record<string, string> = {}): s
         pulumi("config", "rm", key);
     }
     expect(run.status).not.toBe(0);
-    const text = `${run.stdout}${run.stderr}`;
+    const text = transcript(run);
     expect(text).not.toMatch(/unhandled exception|^\s+at \S+ \(/m);
     return text;
 }

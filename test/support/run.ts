@@ -34,7 +34,7 @@ export function runScript(script: string, options: RunOptions = {}): CommandResu
 }
 
 /** Both streams, for assertions on what a person would read in a terminal (never for parsing). */
-export const transcript = (result: CommandResult): string => `${result.stdout}${result.stderr}`;
+export const transcript = (result: { readonly stdout: string; readonly stderr: string }): string => `${result.stdout}${result.stderr}`;
 
 /** Runs `script` and returns its stdout, trimmed; a non-zero exit throws with both streams named. */
 export function stdoutOf(script: string, options: RunOptions = {}): string {
