@@ -29,6 +29,9 @@ export interface NvidiaContainerToolkitArgs {
 export const NVIDIA_REPOSITORY_URL = "https://nvidia.github.io/libnvidia-container/stable/deb/amd64";
 export const NVIDIA_KEY_URL = "https://nvidia.github.io/libnvidia-container/gpgkey";
 
+/** Advisory data already checked for its age in this program run: a fleet hears it once, not once per node. */
+const agedDataWarned = new WeakSet<AdvisoryData>();
+
 export class NvidiaContainerToolkit extends pulumi.ComponentResource {
     public readonly version: pulumi.Output<string>;
     public readonly runtimeConfig: pulumi.Output<RuntimeConfig>;
@@ -42,9 +45,12 @@ export class NvidiaContainerToolkit extends pulumi.ComponentResource {
         if (open.length > 0) {
             pulumi.log.warn(`toolkit ${args.version} is affected by ${open.map((a) => `${a.cves.join(", ")} (fixed in ${a.fixedIn})`).join("; ")} [${data.origin}, ${data.updated}]`, this);
         }
-        const status = advisoryDataStatus(data, new Date());
-        if (status.warning !== undefined) {
-            pulumi.log.warn(status.warning, this);
+        if (!agedDataWarned.has(data)) {
+            agedDataWarned.add(data);
+            const status = advisoryDataStatus(data, new Date());
+            if (status.warning !== undefined) {
+                pulumi.log.warn(status.warning);
+            }
         }
         const packages = new NvidiaToolkitPackages(`${name}-toolkit`, {
             connection: args.connection,

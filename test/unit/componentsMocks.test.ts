@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { installMocks } from "../support/mocks";
+import { BUILT_IN_ADVISORIES } from "../../lib/advisories";
 
 const registered = installMocks();
 const connection = {
@@ -20,6 +21,9 @@ beforeAll(async () => {
     new HardenedDockerDaemon("gpu-09", { connection, overrides: { "log-level": "warn", "userland-proxy": null } });
     new NvidiaContainerToolkit("gpu-09", { connection, version: "1.18.2", extraRuntimeConfig: { "nvidia-container-runtime.mode": "legacy" } });
     new NvidiaContainerToolkit("gpu-10", { connection: { ...connection, name: "gpu-10" }, version: "1.20.2" });
+    const aged = { ...BUILT_IN_ADVISORIES, updated: "2020-01-01", origin: "aged.json" };
+    new NvidiaContainerToolkit("gpu-11", { connection: { ...connection, name: "gpu-11" }, version: "1.20.2", advisories: aged });
+    new NvidiaContainerToolkit("gpu-12", { connection: { ...connection, name: "gpu-12" }, version: "1.20.2", advisories: aged });
     await new Promise((resolve) => setTimeout(resolve, 200));
 });
 
@@ -46,5 +50,9 @@ describe("NvidiaContainerToolkit", () => {
     it("warns about a pin with an open advisory, naming the CVE and the fix, and says nothing about the default", () => {
         expect(warnings.filter((w) => w.startsWith("toolkit 1.18.2 is affected by CVE-2026-24260 (fixed in 1.19.1)"))).toHaveLength(1);
         expect(warnings.filter((w) => w.includes("1.20.2"))).toEqual([]);
+    });
+
+    it("says once per run, not once per node, that the advisory data is old", () => {
+        expect(warnings.filter((w) => w.startsWith("advisory data of 2020-01-01 (aged.json) is "))).toHaveLength(1);
     });
 });
