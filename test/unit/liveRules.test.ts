@@ -153,3 +153,13 @@ describe("modes", () => {
         expect(modeAllowed("600", "644")).toBe(true);
     });
 });
+
+describe("the driver rule", () => {
+    it("fails, quoting the file, when a loaded driver's version cannot be read (fail closed)", () => {
+        const raw = "NVRM version: something new\n";
+        expect(rule("GNH-DRIVER-ADVISORIES").evaluate({ driver: { version: undefined, raw } })).toEqual({
+            status: "fail", message: '/proc/driver/nvidia/version does not name a driver version: "NVRM version: something new"',
+        });
+        expect(rule("GNH-DRIVER-ADVISORIES").evaluate({}).status).toBe("not-applicable");
+    });
+});
