@@ -1,5 +1,6 @@
 // Reporters: a table for people, JSON for scripts, SARIF 2.1.0 for code-scanning views (rule
 // metadata from the catalog), JUnit XML for CI test tabs. Pure: results in, text out.
+import { XMLBuilder } from "fast-xml-parser";
 import type * as Sarif from "sarif";
 import { catalog } from "../rules/catalog";
 import { Finding, NodeResult } from "./evaluate";
@@ -184,37 +185,49 @@ export function renderSarif(results: readonly NodeResult[], context: ReportConte
 
 // ---------------------------------------------------------------- junit
 
-export function xmlEscape(text: string): string {
-    // characters XML 1.0 cannot carry at all are dropped
+/** Drops the characters XML 1.0 cannot carry at all; the builder escapes the rest (&, <, >, quotes). */
+function xmlText(text: string): string {
     // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
-        .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+    return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
+}
+
+const junitBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@", textNodeName: "#text", format: true, indentBy: "  ", suppressEmptyNode: true });
+
+function counts(findings: readonly Finding[], errors: number) {
+    return {
+        "@tests": findings.length + errors,
+        "@failures": findings.filter((f) => f.status === "fail").length,
+        "@errors": errors,
+        "@skipped": findings.filter((f) => f.status === "not-applicable").length,
+    };
+}
+
+function junitCase(f: Finding): Record<string, unknown> {
+    const testcase = { "@classname": xmlText(f.node), "@name": xmlText(`${f.ruleId} ${f.target}`) };
+    if (f.status === "pass") {
+        return testcase;
+    }
+    if (f.status === "not-applicable") {
+        return { ...testcase, skipped: { "@message": xmlText(f.message) } };
+    }
+    return { ...testcase, failure: { "@type": f.enforcement, "@message": xmlText(f.message), "#text": xmlText(`${f.message}\nFix: ${f.remediation}`) } };
 }
 
 export function renderJunit(results: readonly NodeResult[]): string {
-    const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-    const all = results.flatMap((r) => r.findings);
     const unaudited = results.filter((r) => r.status !== "audited").length;
-    out.push(`<testsuites name="gnh-audit" tests="${all.length + unaudited}" failures="${all.filter((f) => f.status === "fail").length}" errors="${unaudited}" skipped="${all.filter((f) => f.status === "not-applicable").length}">`);
-    for (const result of results) {
-        const findings = result.findings;
+    const suites = results.map((result) => {
         const errors = result.status === "audited" ? 0 : 1;
-        out.push(`  <testsuite name="${xmlEscape(result.node)}" tests="${findings.length + errors}" failures="${findings.filter((f) => f.status === "fail").length}" errors="${errors}" skipped="${findings.filter((f) => f.status === "not-applicable").length}" time="${(result.durationMs / 1000).toFixed(3)}">`);
-        if (result.status !== "audited") {
-            out.push(`    <testcase classname="${xmlEscape(result.node)}" name="audit"><error type="${result.status}" message="${xmlEscape(result.error ?? result.status)}"/></testcase>`);
-        }
-        for (const f of findings) {
-            const open = `    <testcase classname="${xmlEscape(f.node)}" name="${xmlEscape(`${f.ruleId} ${f.target}`)}"`;
-            if (f.status === "pass") {
-                out.push(`${open}/>`);
-            } else if (f.status === "not-applicable") {
-                out.push(`${open}><skipped message="${xmlEscape(f.message)}"/></testcase>`);
-            } else {
-                out.push(`${open}><failure type="${f.enforcement}" message="${xmlEscape(f.message)}">${xmlEscape(`${f.message}\nFix: ${f.remediation}`)}</failure></testcase>`);
-            }
-        }
-        out.push("  </testsuite>");
-    }
-    out.push("</testsuites>");
-    return `${out.join("\n")}\n`;
+        const unreachable = errors ? [{ "@classname": xmlText(result.node), "@name": "audit", error: { "@type": result.status, "@message": xmlText(result.error ?? result.status) } }] : [];
+        return {
+            "@name": xmlText(result.node),
+            ...counts(result.findings, errors),
+            "@time": (result.durationMs / 1000).toFixed(3),
+            testcase: [...unreachable, ...result.findings.map(junitCase)],
+        };
+    });
+    const doc = {
+        "?xml": { "@version": "1.0", "@encoding": "UTF-8" },
+        testsuites: { "@name": "gnh-audit", ...counts(results.flatMap((r) => r.findings), unaudited), testsuite: suites },
+    };
+    return junitBuilder.build(doc) as string;
 }

@@ -29,7 +29,7 @@ export interface Fleet {
 
 export class FleetError extends Error {}
 
-const validate = new Ajv({ allErrors: true, jsonPointers: true }).compile(fleetSchema);
+const validate = new Ajv({ allErrors: true, strict: true }).compile(fleetSchema);
 
 interface RawFleet {
     defaults?: { user?: string; port?: number; privateKeyPath?: string; onDestroy?: OnDestroy };
@@ -79,7 +79,7 @@ export function parseFleet(text: string, file: string): Fleet {
     const problems: string[] = [];
     if (!validate(data)) {
         for (const error of validate.errors ?? []) {
-            const pointer = error.dataPath;
+            const pointer = error.instancePath;
             const params = error.params as { additionalProperty?: string; missingProperty?: string; allowedValues?: unknown[] };
             if (params.additionalProperty) {
                 const key = params.additionalProperty;
@@ -97,7 +97,7 @@ export function parseFleet(text: string, file: string): Fleet {
         }
         throw new FleetError([...new Set(problems)].join("\n"));
     }
-    const raw = data as RawFleet;
+    const raw = data as unknown as RawFleet;
     const defaults = raw.defaults ?? {};
     const names = new Set<string>();
     const nodes = raw.nodes.map((node, index) => {

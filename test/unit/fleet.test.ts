@@ -43,7 +43,7 @@ describe("fleet file", () => {
     });
 
     it("names file, line, column and key for a bad value", () => {
-        expect(errorOf(good.replace("port: 22201", "port: 70000"))).toBe("fleet.yaml:10:11: nodes[0].port: should be <= 65535");
+        expect(errorOf(good.replace("port: 22201", "port: 70000"))).toBe("fleet.yaml:10:11: nodes[0].port: must be <= 65535");
     });
 
     it("names an unknown key where it is written", () => {
@@ -57,8 +57,8 @@ describe("fleet file", () => {
 
     it("rejects a malformed host key and fingerprint", () => {
         const message = errorOf(good.replace(`hostKey: "${KEY}"\n  - name: gpu-b`, 'hostKey: "not a key"\n  - name: gpu-b').replace("C95B321B", "c95b 321b"));
-        expect(message).toContain("fleet.yaml:6:16: mirror.fingerprint: should match pattern");
-        expect(message).toContain("fleet.yaml:11:14: nodes[0].hostKey: should match pattern");
+        expect(message).toContain("fleet.yaml:6:16: mirror.fingerprint: must match pattern");
+        expect(message).toContain("fleet.yaml:11:14: nodes[0].hostKey: must match pattern");
     });
 
     it("reports a duplicate name and a missing key path", () => {
@@ -84,7 +84,7 @@ describe("fleet file", () => {
         expect(parseFleet(withRegistry, "fleet.yaml").registry).toEqual({ host: "registry.example.internal:5000", caFile: "/etc/fleet/registry-ca.crt" });
         expect(parseFleet(good, "fleet.yaml").registry).toBeUndefined();
         expect(errorOf(withRegistry.replace("  host: registry.example.internal:5000\n", ""))).toBe('fleet.yaml:8:3: registry: "host" is required');
-        expect(errorOf(withRegistry.replace("host: registry", "host: https://registry"))).toContain("fleet.yaml:8:9: registry.host: should match pattern");
+        expect(errorOf(withRegistry.replace("host: registry", "host: https://registry"))).toContain("fleet.yaml:8:9: registry.host: must match pattern");
     });
 
     it("reports broken YAML with its position", () => {
