@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { projectRoot, uniqueStackName } from "../support/engine";
 import { sarifSchemaErrors } from "../support/sarifSchema";
 import { fleetCli, fleetFile, hardenFreshNode, onNodeOk, resetNode, SLEEP_IMAGE_SCRIPT } from "../support/lab";
@@ -128,9 +129,10 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
 
     it("reports an unreachable node as unreachable and still audits the others (exit 2)", () => {
         const fleet = path.join(work, "fleet-with-gone.yaml");
-        const text = fs.readFileSync(fleetFile, "utf8");
-        const hostKey = /hostKey: (".*")/.exec(text)![1];
-        fs.writeFileSync(fleet, `${text.trimEnd()}\n  - name: gnh-gone\n    host: 127.0.0.1\n    port: 9\n    hostKey: ${hostKey}\n`);
+        const doc = parseDocument(fs.readFileSync(fleetFile, "utf8"));
+        const hostKey = String(doc.getIn(["nodes", 0, "hostKey"]));
+        doc.addIn(["nodes"], { name: "gnh-gone", host: "127.0.0.1", port: 9, hostKey });
+        fs.writeFileSync(fleet, doc.toString());
         const started = Date.now();
         const { status, report } = auditJson("--fleet", fleet, "--node", `${node},gnh-gone`, "--timeout", "20");
         expect(status).toBe(2);
