@@ -11,7 +11,7 @@ export interface CisFileModesArgs {
 }
 
 export class CisFileModes extends pulumi.ComponentResource {
-    public readonly fixed: pulumi.Output<string[]>;
+    public readonly fixed: pulumi.Output<readonly string[]>;
 
     constructor(name: string, args: CisFileModesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gpu-node-hardening:index:CisFileModes", name, {}, opts);

@@ -6,43 +6,17 @@
 // written and NOT loaded, and the outputs say so: that is a fact about the node, not an error.
 import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
-import { auditPathSpec, AuditTarget, parseAuditPaths } from "../lib/auditPaths";
+import { auditPathSpec, parseAuditPaths } from "../lib/auditPaths";
 import { parseAuditRules, renderAuditRules } from "../lib/auditRulesFile";
 import { deepEqual } from "../lib/daemonMerge";
 import { ownedByAnother } from "../lib/destroyPlan";
-import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
+import { connectionProblems } from "../lib/nodeConnection";
 import { watchCovers } from "../rules/auditRules";
 import { readOwner } from "./ownerRecord";
 import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
-
-export interface AuditRulesInputs {
-    readonly connection: NodeConnection;
-    /** A file augenrules reads: /etc/audit/rules.d/NAME.rules. */
-    readonly path: string;
-    /** The catalog's audit rules: what to watch, before resolution on the node. */
-    readonly targets: readonly AuditTarget[];
-    readonly owner: string;
-    readonly group: string;
-    /** Octal permission bits, "0640". */
-    readonly mode: string;
-    /** On destroy: leave the file on the node (onDestroy keep). */
-    readonly keepOnDelete?: boolean;
-}
-
-export interface AuditRulesOutputs extends AuditRulesInputs {
-    readonly content: string;
-    readonly sha256: string;
-    /** Rule id -> the real paths watched on the node. */
-    readonly resolved: Readonly<Record<string, readonly string[]>>;
-    /** Whether auditd has these rules loaded now. */
-    readonly loaded: boolean;
-    /** How the rules were loaded, or why not. */
-    readonly loadStatus: string;
-    readonly notes: readonly string[];
-    /** Set by refresh only: how the node differs from what we wrote (empty = in sync). */
-    readonly drift: readonly string[];
-}
+import { AuditRulesContract, AuditRulesInputs, AuditRulesOutputs } from "../contracts/auditRules";
+import { inputsOf } from "../contracts/contract";
 
 const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 const normalMode = (mode: string) => mode.padStart(4, "0");
@@ -243,7 +217,7 @@ export async function read(id: string, props: AuditRulesOutputs): Promise<ReadRe
             drift.push(`auditd runs and has no loaded watch for ${missing.join(", ")}`);
         }
     }
-    const { content: _c, sha256: _s, resolved: _r, loaded: _l, loadStatus: _ls, notes: _n, drift: _d, ...inputs } = props;
+    const inputs = inputsOf(AuditRulesContract, props);
     return {
         id,
         props: { ...props, drift },

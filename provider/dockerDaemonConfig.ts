@@ -6,8 +6,8 @@
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual, managedPaths, mergeDaemonConfig } from "../lib/daemonMerge";
 import { dockerMajorMinor } from "../lib/daemonReload";
-import { DEFAULT_ON_DESTROY, isOnDestroy, ON_DESTROY_VALUES, OnDestroy, ownedByAnother, planDaemonRestore } from "../lib/destroyPlan";
-import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
+import { DEFAULT_ON_DESTROY, isOnDestroy, ON_DESTROY_VALUES, ownedByAnother, planDaemonRestore } from "../lib/destroyPlan";
+import { connectionProblems } from "../lib/nodeConnection";
 import { DaemonJson } from "../rules/daemonRules";
 import { restartGate } from "./restartGate";
 import { OWNER_RECORD, readOwner } from "./ownerRecord";
@@ -15,27 +15,8 @@ import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
 import { DAEMON_JSON, hashOf, probe, render, STATE_DIR, validate, writeSafely } from "./daemonOnNode";
 import { readOriginal, restoreOriginal } from "./daemonRestore";
-
-
-export interface DockerDaemonConfigInputs {
-    readonly connection: NodeConnection;
-    /** The hardened fragment of daemon.json we manage (policy packs read it from here). */
-    readonly settings: DaemonJson;
-    /** Keys whose value in `settings` was chosen on purpose and wins over the node's. */
-    readonly overriddenKeys?: readonly string[];
-    /** At most this many nodes restart Docker at the same time in one run (default 1). */
-    readonly maxParallelRestarts?: number;
-    /** What `pulumi destroy` does: keep the host hardened (default) or restore the original file. */
-    readonly onDestroy?: OnDestroy;
-}
-
-export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
-    /** daemon.json as it is on the node after the apply. */
-    readonly effective: DaemonJson;
-    readonly effectiveHash: string;
-    readonly dockerVersion: string;
-    readonly notes: readonly string[];
-}
+import { DockerDaemonConfigContract, DockerDaemonConfigInputs, DockerDaemonConfigOutputs } from "../contracts/dockerDaemonConfig";
+import { inputsOf } from "../contracts/contract";
 
 const FORGET_LAST_APPLIED_SCRIPT = remoteScript("daemon-forget-last-applied", { STATE_DIR });
 const REMOVE_STATE_SCRIPT = remoteScript("daemon-remove-state", { STATE_DIR });
@@ -98,7 +79,7 @@ export async function read(id: string, props: DockerDaemonConfigOutputs): Promis
     const session = sessionFor(props.connection);
     const live = await probe(session);
     const current = live.daemon ?? {};
-    const inputs: DockerDaemonConfigInputs = { connection: props.connection, settings: props.settings, overriddenKeys: props.overriddenKeys, onDestroy: props.onDestroy };
+    const inputs = inputsOf(DockerDaemonConfigContract, props);
     const merge = mergeDaemonConfig({ desired: props.settings, current, lastApplied: live.lastApplied, overriddenKeys: props.overriddenKeys });
     const inSync = merge.conflicts.length === 0 && deepEqual(merge.merged, current);
     const observedSettings = inSync ? props.settings : observed(props.settings, current);

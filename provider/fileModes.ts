@@ -6,23 +6,11 @@
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
 import { describeFix, ModeExpectation, ObservedFile, parseObserved, planModeFixes } from "../lib/fileModes";
-import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
+import { connectionProblems } from "../lib/nodeConnection";
 import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
-
-export interface FileModesInputs {
-    readonly connection: NodeConnection;
-    readonly files: readonly ModeExpectation[];
-}
-
-export interface FileModesOutputs extends FileModesInputs {
-    /** What each path was after the apply ("absent" files are listed too). */
-    readonly observed: readonly ObservedFile[];
-    /** What the last apply changed, "path: root:docker 664 -> root:root 644". */
-    readonly fixed: readonly string[];
-    /** Set by refresh only: files outside their expectation now (empty = in sync). */
-    readonly drift: readonly string[];
-}
+import { FileModesContract, FileModesInputs, FileModesOutputs } from "../contracts/fileModes";
+import { inputsOf } from "../contracts/contract";
 
 export function check(news: Partial<FileModesInputs>): CheckResult {
     const failures: CheckFailure[] = connectionProblems(news.connection ?? {}).map((reason) => ({ property: "connection", reason }));
@@ -88,7 +76,7 @@ export async function update(news: FileModesInputs): Promise<UpdateResult> {
 export async function read(id: string, props: FileModesOutputs): Promise<ReadResult> {
     const observed = await observe(sessionFor(props.connection), props.files);
     const drift = planModeFixes(props.files, observed).map(describeFix);
-    const inputs = { connection: props.connection, files: props.files };
+    const inputs = inputsOf(FileModesContract, props);
     return { id, props: { ...props, observed, drift }, inputs: drift.length > 0 ? { ...inputs, drift } : inputs };
 }
 

@@ -4,7 +4,12 @@
 // engine starts this process twice per `up --refresh` (for the refresh, and for the program's
 // default provider).
 import { CheckResult, CreateResult, DiffResult, main, Provider, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
-import { AUDIT_RULES_TYPE, DOCKER_DAEMON_CONFIG_TYPE, FILE_MODES_TYPE, MANAGED_FILE_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
+import { AuditRulesContract } from "../contracts/auditRules";
+import { ResourceContract } from "../contracts/contract";
+import { DockerDaemonConfigContract } from "../contracts/dockerDaemonConfig";
+import { FileModesContract } from "../contracts/fileModes";
+import { ManagedFileContract } from "../contracts/managedFile";
+import { NvidiaToolkitContract } from "../contracts/nvidiaToolkit";
 import * as auditRules from "./auditRules";
 import * as daemon from "./dockerDaemonConfig";
 import * as fileModes from "./fileModes";
@@ -17,39 +22,50 @@ import { unwrapSecrets, withSecretEffective, withSecretKey } from "./secrets";
 
 export const PROVIDER_VERSION = "0.1.0";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-interface ResourceHandler {
-    /** olds: the inputs in state (or a refresh's); a handler may add derived inputs to news. */
-    check(news: any, olds?: any): CheckResult;
-    diff(olds: any, news: any): DiffResult;
-    create(inputs: any): Promise<CreateResult>;
-    read(id: string, props: any): Promise<ReadResult>;
-    update(news: any): Promise<UpdateResult>;
-    remove(props: any): Promise<void>;
-}
-/* eslint-enable @typescript-eslint/no-explicit-any */
+type PropertyBag = Record<string, unknown>;
 
-const handlers: Record<string, ResourceHandler> = {
-    [DOCKER_DAEMON_CONFIG_TYPE]: daemon,
-    [MANAGED_FILE_TYPE]: file,
-    [NVIDIA_TOOLKIT_TYPE]: toolkit,
-    [AUDIT_RULES_TYPE]: auditRules,
-    [FILE_MODES_TYPE]: fileModes,
-};
+/** One resource type's handlers, typed by its contract's inputs and outputs. */
+interface ResourceHandler<I extends object, O extends I> {
+    /** olds: the inputs in state (or a refresh's); a handler may add derived inputs to news. */
+    check(news: Partial<I>, olds?: Partial<O>): CheckResult;
+    diff(olds: O, news: I): DiffResult;
+    create(inputs: I): Promise<CreateResult>;
+    read(id: string, props: O): Promise<ReadResult>;
+    update(news: I): Promise<UpdateResult>;
+    remove(props: O): Promise<void>;
+}
+
+/** The engine's property bags are untyped: the one place they meet the typed handlers. */
+type EngineHandler = ResourceHandler<PropertyBag, PropertyBag>;
+
+/** A handler registered under its contract's type token; the compiler checks it against the contract. */
+function handles<I extends object, O extends I, D extends keyof I>(contract: ResourceContract<I, O, D>, handler: ResourceHandler<I, O>): [string, EngineHandler] {
+    return [contract.type, handler as unknown as EngineHandler];
+}
+
+const handlers: ReadonlyMap<string, EngineHandler> = new Map([
+    handles(DockerDaemonConfigContract, daemon),
+    handles(ManagedFileContract, file),
+    handles(NvidiaToolkitContract, toolkit),
+    handles(AuditRulesContract, auditRules),
+    handles(FileModesContract, fileModes),
+]);
 
 /** Secrets in a resource's outputs: the private key always, and what a resource says it holds. */
 const protect = <T extends object>(outs: T): T => withSecretEffective(withSecretKey(outs as { connection?: { privateKey?: string } }) as T & { effective?: unknown });
 
 /** Refresh and delete get the inputs recorded in state; the node is reached as its fleet file says now. */
-/* eslint-disable-next-line @typescript-eslint/no-explicit-any */
-async function withCurrentConnection(props: any): Promise<any> {
-    return props?.connection === undefined ? props : { ...props, connection: await currentConnection(props.connection as NodeConnection) };
+async function withCurrentConnection(props: PropertyBag): Promise<PropertyBag> {
+    return props.connection === undefined ? props : { ...props, connection: await currentConnection(props.connection as NodeConnection) };
 }
 
+/** The engine's properties with secrets unwrapped: what the handlers see. */
+const plain = (properties: unknown): PropertyBag => (unwrapSecrets(properties) ?? {}) as PropertyBag;
+
 /** "urn:pulumi:stack::project::parent$gnh:host:DockerDaemonConfig::name" -> the resource's own type. */
-function handlerFor(urn: string): ResourceHandler {
+function handlerFor(urn: string): EngineHandler {
     const type = (urn.split("::")[2] ?? "").split("$").pop() ?? "";
-    const handler = handlers[type];
+    const handler = handlers.get(type);
     if (handler === undefined) {
         throw new Error(`the gnh provider has no resource type ${type} (${urn})`);
     }
@@ -59,27 +75,27 @@ function handlerFor(urn: string): ResourceHandler {
 const provider: Provider = {
     version: PROVIDER_VERSION,
     async check(urn, olds, news) {
-        const result = handlerFor(urn).check(unwrapSecrets(news), unwrapSecrets(olds ?? {}));
+        const result = handlerFor(urn).check(plain(news), plain(olds));
         // only the keys a handler derives are taken from its result: news keeps its secrets wrapped
         const derived = Object.fromEntries(Object.entries(result.inputs ?? {}).filter(([key]) => !(key in news)));
         return { inputs: { ...news, ...derived }, failures: result.failures };
     },
     async diff(_id, urn, olds, news) {
-        return handlerFor(urn).diff(unwrapSecrets(olds), unwrapSecrets(news));
+        return handlerFor(urn).diff(plain(olds), plain(news));
     },
     async create(urn, inputs) {
-        const result = await handlerFor(urn).create(unwrapSecrets(inputs));
+        const result = await handlerFor(urn).create(plain(inputs));
         return { id: result.id, outs: protect(result.outs) };
     },
     async read(id, urn, props) {
-        const result = await handlerFor(urn).read(id, await withCurrentConnection(unwrapSecrets(props)));
+        const result = await handlerFor(urn).read(id, await withCurrentConnection(plain(props)));
         return { id: result.id, props: protect(result.props), inputs: result.inputs && withSecretKey(result.inputs) };
     },
     async update(_id, urn, _olds, news) {
-        return { outs: protect((await handlerFor(urn).update(unwrapSecrets(news))).outs) };
+        return { outs: protect((await handlerFor(urn).update(plain(news))).outs) };
     },
     async delete(_id, urn, props) {
-        await handlerFor(urn).remove(await withCurrentConnection(unwrapSecrets(props)));
+        await handlerFor(urn).remove(await withCurrentConnection(plain(props)));
     },
 };
 

@@ -5,31 +5,11 @@ import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
 import { jsonFileNames } from "../lib/destroyPlan";
-import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
+import { connectionProblems } from "../lib/nodeConnection";
 import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
-
-export interface ManagedFileInputs {
-    readonly connection: NodeConnection;
-    readonly path: string;
-    readonly content: string;
-    readonly owner: string;
-    readonly group: string;
-    /** Octal permission bits as a string, e.g. "0644". */
-    readonly mode: string;
-    /** On destroy: leave the file on the node (for files other resources still rely on). */
-    readonly keepOnDelete?: boolean;
-    /**
-     * On destroy: keep the file while this JSON file's top-level key names it (daemon.json's
-     * "seccomp-profile" for the profile), remove it otherwise. Read at destroy time, after the
-     * resources that depend on this one have been destroyed (and daemon.json restored).
-     */
-    readonly keepWhileNamedBy?: { readonly file: string; readonly key: string };
-}
-
-export interface ManagedFileOutputs extends ManagedFileInputs {
-    readonly sha256: string;
-}
+import { ManagedFileContract, ManagedFileInputs, ManagedFileOutputs } from "../contracts/managedFile";
+import { inputsOf } from "../contracts/contract";
 
 const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
@@ -89,7 +69,7 @@ export async function update(news: ManagedFileInputs): Promise<UpdateResult> {
 export async function read(id: string, props: ManagedFileOutputs): Promise<ReadResult> {
     const session = sessionFor(props.connection);
     const out = (await session.check(`reading ${props.path}`, STAT_SCRIPT, [props.path])).trim();
-    const { sha256: _hash, ...inputs } = props;
+    const inputs = inputsOf(ManagedFileContract, props);
     if (out === "absent") {
         const drifted = { ...inputs, content: "" };
         return { id, props: { ...props, content: "", sha256: "absent" }, inputs: drifted };

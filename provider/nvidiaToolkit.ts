@@ -5,37 +5,14 @@
 // before anything in /etc/apt or /usr/share/keyrings changes.
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
-import { connectionProblems, NodeConnection } from "../lib/nodeConnection";
-import { cdiSchemaProblem, debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, RuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { connectionProblems } from "../lib/nodeConnection";
+import { cdiSchemaProblem, debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { ownedByAnother } from "../lib/destroyPlan";
 import { readOwner } from "./ownerRecord";
 import { remoteScript } from "../lib/remoteScripts";
-
-export interface ToolkitRepository {
-    /** The apt repository, e.g. https://nvidia.github.io/libnvidia-container/stable/deb/amd64 */
-    readonly url: string;
-    /** Where the ASCII-armored key is fetched from (by the node). */
-    readonly keyUrl: string;
-    /** The primary key fingerprint to trust, 40 hex digits. */
-    readonly fingerprint: string;
-    readonly keyringPath: string;
-    readonly listPath: string;
-}
-
-export interface NvidiaToolkitInputs {
-    readonly connection: NodeConnection;
-    readonly version: string;
-    readonly repository: ToolkitRepository;
-    readonly runtimeConfig: RuntimeConfig;
-}
-
-export interface NvidiaToolkitOutputs extends NvidiaToolkitInputs {
-    readonly installed: Readonly<Record<string, string>>;
-    readonly held: readonly string[];
-    /** The version the last apply pinned; kept by a refresh that finds the packages drifted. */
-    readonly appliedVersion?: string;
-}
+import { NvidiaToolkitContract, NvidiaToolkitInputs, NvidiaToolkitOutputs } from "../contracts/nvidiaToolkit";
+import { inputsOf } from "../contracts/contract";
 
 /** What a run does to the node's pin, for the policy pack: only a new or changed pin may be refused. */
 export type PinChange = "new" | "changed" | "unchanged";
@@ -165,8 +142,8 @@ export async function read(id: string, props: NvidiaToolkitOutputs): Promise<Rea
     const observedVersion = versions.size === 1 && versions.has(wanted) && allHeld
         ? props.version
         : TOOLKIT_PACKAGES.map((p) => `${p}=${state.installed[p] ?? "absent"}${state.held.includes(p) ? "" : " (not held)"}`).join(", ");
-    const { installed: _i, held: _h, appliedVersion, ...inputs } = props;
-    const observed = { ...inputs, version: observedVersion, runtimeConfig: state.runtimeConfig, appliedVersion: appliedVersion ?? props.version };
+    const inputs = inputsOf(NvidiaToolkitContract, props);
+    const observed = { ...inputs, version: observedVersion, runtimeConfig: state.runtimeConfig, appliedVersion: props.appliedVersion ?? props.version };
     return { id, props: { ...observed, installed: state.installed, held: state.held }, inputs: observed };
 }
 

@@ -1,19 +1,6 @@
-// Program-side class for the provider's gnh:host:FileModes (provider/fileModes.ts).
-import * as pulumi from "@pulumi/pulumi";
-import { ModeExpectation } from "../lib/fileModes";
-import { NodeConnection } from "../lib/nodeConnection";
-import { FILE_MODES_TYPE } from "../lib/resourceTypes";
+// Program-side class for the provider's gnh:host:FileModes (provider/fileModes.ts), made from its contract.
+import { FileModesContract } from "../contracts/fileModes";
+import { resourceClass } from "./resourceClass";
 
-export interface FileModesArgs {
-    readonly connection: pulumi.Input<NodeConnection>;
-    readonly files: pulumi.Input<readonly ModeExpectation[]>;
-}
-
-export class FileModes extends pulumi.CustomResource {
-    declare public readonly fixed: pulumi.Output<string[]>;
-
-    constructor(name: string, args: FileModesArgs, opts?: pulumi.CustomResourceOptions) {
-        super(FILE_MODES_TYPE, name, { ...args, observed: undefined, fixed: undefined, drift: undefined },
-            { ...opts, additionalSecretOutputs: ["connection"] });
-    }
-}
+export const FileModes = resourceClass(FileModesContract);
+export type FileModes = InstanceType<typeof FileModes>;
