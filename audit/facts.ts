@@ -120,8 +120,25 @@ export function parseKeyrings(text: string): Record<string, string[]> {
 }
 
 /** The probe's stat section, read as FileModes reads its own (lib/fileModes.ts); an absent file has only its path. */
+/** "### <full container id>" then one command name a line (docker top -eo comm, header dropped). */
+export function parseContainerProcesses(text: string): Map<string, string[]> {
+    const byId = new Map<string, string[]>();
+    let current: string[] | undefined;
+    for (const line of text.split("\n")) {
+        const header = /^### ([0-9a-f]{64})$/.exec(line);
+        if (header) {
+            current = [];
+            byId.set(header[1], current);
+        } else if (current !== undefined && line.trim() !== "") {
+            current.push(line.trim());
+        }
+    }
+    return byId;
+}
+
 export function parseStat(text: string): FileStat[] {
-    return parseObserved(text).map((file) => (file.state === "present" ? { path: file.path, owner: file.owner, group: file.group, mode: file.mode } : { path: file.path }));
+    return parseObserved(text).map((file) => (file.state === "present" ? { path: file.path, owner: file.owner, group: file.group, mode: file.mode }
+        : file.state === "symlink" ? { path: file.path, symlink: true } : { path: file.path }));
 }
 
 /** Keyrings of the distribution's own archive: those sources are the OS's business, not ours. */
@@ -197,10 +214,11 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
     const [seccompPath, seccompHash] = probe["seccomp-sha256"].stdout.split("\n");
     const seccompConfigured = daemon !== undefined && typeof daemon["seccomp-profile"] === "string" && daemon["seccomp-profile"] !== "unconfined";
 
+    const processes = probe["container-processes"].code === 0 ? parseContainerProcesses(probe["container-processes"].stdout) : new Map<string, string[]>();
     let containers: ContainerSpec[] = [];
     if (probe.containers.code === 0) {
         try {
-            containers = (JSON.parse(probe.containers.stdout) as DockerInspect[]).map(containerSpecFromInspect);
+            containers = (JSON.parse(probe.containers.stdout) as DockerInspect[]).map((inspect) => containerSpecFromInspect(inspect, processes.get(inspect.Id ?? "")));
         } catch {
             warnings.push("docker inspect did not print JSON");
         }

@@ -8,7 +8,12 @@ import { CDI_DEVICE_REFERENCE } from "../lib/patterns";
 export interface DockerInspect {
     readonly Id?: string;
     readonly Name?: string;
+    /** The AppArmor profile Docker applied: "" when the host has none, "unconfined", or a profile name. */
+    readonly AppArmorProfile?: string;
+    readonly State?: { readonly Running?: boolean };
     readonly Config?: {
+        /** The image's HEALTHCHECK merged with --health-cmd; Test ["NONE"] disables it. */
+        readonly Healthcheck?: { readonly Test?: readonly string[] | null } | null;
         readonly User?: string;
         readonly Env?: readonly string[] | null;
         readonly Image?: string;
@@ -35,9 +40,14 @@ export interface DockerInspect {
         /** "8888/tcp" -> bindings; HostIp "" is every interface. */
         readonly PortBindings?: Readonly<Record<string, readonly { HostIp?: string; HostPort?: string }[] | null>> | null;
         readonly PublishAllPorts?: boolean;
+        readonly CpuShares?: number;
+        readonly NanoCpus?: number;
+        readonly CpuQuota?: number;
+        readonly CgroupParent?: string;
+        readonly Ulimits?: readonly { Name?: string }[] | null;
     };
     /** Resolved mounts: binds, volumes and tmpfs from -v and --mount alike. */
-    readonly Mounts?: readonly { Type?: string; Source?: string; Destination?: string; RW?: boolean; Name?: string }[] | null;
+    readonly Mounts?: readonly { Type?: string; Source?: string; Destination?: string; RW?: boolean; Name?: string; Propagation?: string }[] | null;
 }
 
 export function parseEnv(lines: readonly string[]): Record<string, string> {
@@ -67,7 +77,14 @@ export function parseBind(bind: string): ContainerMountSpec | undefined {
     return { type: source.startsWith("/") ? "bind" : "volume", source, target, readOnly: options.includes("ro") };
 }
 
-export function containerSpecFromInspect(inspect: DockerInspect): ContainerSpec {
+/** Config.Healthcheck: absent or ["NONE"] means no health check runs. */
+function healthcheckOf(config: DockerInspect["Config"]): "set" | "none" {
+    const test = config?.Healthcheck?.Test ?? [];
+    return test.length === 0 || test[0] === "NONE" ? "none" : "set";
+}
+
+/** processes: command names from `docker top`, for a running container (the probe's section). */
+export function containerSpecFromInspect(inspect: DockerInspect, processes?: readonly string[]): ContainerSpec {
     const host = inspect.HostConfig ?? {};
     const config = inspect.Config ?? {};
     const name = (inspect.Name ?? inspect.Id?.slice(0, 12) ?? "?").replace(/^\//, "");
@@ -93,6 +110,7 @@ export function containerSpecFromInspect(inspect: DockerInspect): ContainerSpec 
             source: m.Type === "volume" ? (m.Name ?? m.Source) : m.Source,
             target: m.Destination ?? "",
             readOnly: m.RW === false,
+            propagation: m.Propagation || undefined,
         }));
     } else {
         mounts = [
@@ -131,5 +149,11 @@ export function containerSpecFromInspect(inspect: DockerInspect): ContainerSpec 
             return (bindings ?? []).map((b) => ({ hostIp: b.HostIp ?? "", external: Number(b.HostPort ?? 0), internal: Number(internal), protocol }));
         }),
         publishAllPorts: host.PublishAllPorts === true,
+        appArmorProfile: inspect.AppArmorProfile ?? "",
+        cpu: { shares: host.CpuShares ?? 0, nanoCpus: host.NanoCpus ?? 0, quota: host.CpuQuota ?? 0 },
+        cgroupParent: host.CgroupParent ?? "",
+        ulimits: (host.Ulimits ?? []).map((u) => u.Name ?? ""),
+        healthcheck: healthcheckOf(config),
+        processes: inspect.State?.Running === false ? undefined : processes,
     };
 }

@@ -16,7 +16,7 @@ export const PROBE_PACKAGES = [...TOOLKIT_PACKAGES, "docker.io", "docker-ce", "r
  * $4 the audit rules' path spec (lib/auditPaths.ts), then the files to stat. Read-only: it
  * changes nothing on the node.
  */
-export const PROBE_SCRIPT = remoteScript("audit-probe", {}, ["audit-paths", "gpg-primaries"]);
+export const PROBE_SCRIPT = remoteScript("audit-probe", {}, ["audit-paths", "gpg-primaries", "stat-paths"]);
 
 export function probeArgs(): string[] {
     const audit = auditPathSpec(auditRules.map((r) => ({ ruleId: r.id, sources: r.sources })));
@@ -32,7 +32,7 @@ export interface ProbeSection {
 export type ProbeOutput = Readonly<Record<string, ProbeSection>>;
 
 export const PROBE_SECTIONS = ["os", "daemon-json", "docker-info", "seccomp-sha256", "dpkg", "runc-version", "config-toml",
-    "apt-sources", "keyrings", "stat", "audit-paths", "audit-rules", "audit-loaded", "nvidia-driver", "containers"] as const;
+    "apt-sources", "keyrings", "stat", "audit-paths", "audit-rules", "audit-loaded", "nvidia-driver", "container-processes", "containers"] as const;
 
 export function parseProbeOutput(text: string): ProbeOutput {
     const sections: Record<string, ProbeSection> = {};

@@ -3,6 +3,7 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type * as Sarif from "sarif";
 import { catalog } from "../rules/catalog";
+import { controlLabel } from "../rules/rule";
 import { Finding, NodeResult } from "./evaluate";
 
 export type Format = "table" | "json" | "sarif" | "junit";
@@ -159,12 +160,12 @@ export function renderSarif(results: readonly NodeResult[], context: ReportConte
                         fullDescription: { text: rule.rationale },
                         help: {
                             text: `${rule.rationale}\n\nFix: ${rule.remediation}`,
-                            markdown: `**Why:** ${rule.rationale}\n\n**Fix:** ${rule.remediation}\n\n**Controls:** ${rule.controls.map((c) => `${c.framework} ${c.id}`).join("; ")}`,
+                            markdown: `**Why:** ${rule.rationale}\n\n**Fix:** ${rule.remediation}\n\n**Controls:** ${rule.controls.map(controlLabel).join("; ")}`,
                         },
                         ...(rule.links && rule.links.length > 0 ? { helpUri: rule.links[0] } : {}),
                         defaultConfiguration: { level: sarifLevel(rule) },
                         properties: {
-                            tags: ["security", ...rule.controls.map((c) => `${c.framework} ${c.id}`)],
+                            tags: ["security", ...rule.controls.map(controlLabel)],
                             precision: "high",
                             "security-severity": SECURITY_SEVERITY[rule.severity],
                             checkedAt: [...rule.checkedAt],

@@ -5,6 +5,7 @@
 // "bigger" or "smaller" number, so a stricter mode chosen on the node is kept. Pure.
 
 export interface ModeExpectation {
+    /** Absolute paths, or "DIR/**\/*SUFFIX" for every regular file under DIR whose name ends in SUFFIX. */
     readonly paths: readonly string[];
     readonly owner: string;
     readonly group: string;
@@ -53,6 +54,27 @@ export function modeAllowed(actual: string, allowed: string): boolean {
     return OCTAL.test(actual) && OCTAL.test(allowed) && (bits(actual) & ~bits(allowed) & 0o7777) === 0;
 }
 
+const TREE_PATTERN = /^(\/.*?)\/\*\*\/\*([^/*]+)$/;
+
+/** "DIR/**\/*SUFFIX" -> its directory and suffix; undefined for a plain path. */
+export function treePattern(path: string): { readonly dir: string; readonly suffix: string } | undefined {
+    const match = TREE_PATTERN.exec(path);
+    return match ? { dir: match[1], suffix: match[2] } : undefined;
+}
+
+/** The stat script's arguments for these paths: a plain path as it is, a tree pattern as "+DIR". */
+export function statArguments(paths: readonly string[]): string[] {
+    return [...new Set(paths.map((p) => { const tree = treePattern(p); return tree ? `+${tree.dir}` : p; }))];
+}
+
+/** The observed files a path stands for: itself, or every file a tree pattern matches. */
+export function filesMatching<T extends { readonly path: string }>(path: string, observed: readonly T[]): T[] {
+    const tree = treePattern(path);
+    return tree === undefined
+        ? observed.filter((o) => o.path === path)
+        : observed.filter((o) => o.path.startsWith(`${tree.dir}/`) && o.path.endsWith(tree.suffix));
+}
+
 /** `stat -c '%n %U %G %a'` lines, "PATH -" for absent and "PATH L" for symlinks (see FileModes' script). */
 export function parseObserved(text: string): ObservedFile[] {
     return text.split("\n").filter((l) => l.trim() !== "").map((line) => {
@@ -69,9 +91,9 @@ export function parseObserved(text: string): ObservedFile[] {
 export function planModeFixes(expectations: readonly ModeExpectation[], observed: readonly ObservedFile[]): ModeFix[] {
     const fixes: ModeFix[] = [];
     for (const expectation of expectations) {
-        for (const path of expectation.paths) {
-            const file = observed.find((o) => o.path === path);
-            if (file === undefined || file.state !== "present" || file.mode === undefined) {
+        for (const file of expectation.paths.flatMap((p) => filesMatching(p, observed))) {
+            const path = file.path;
+            if (file.state !== "present" || file.mode === undefined) {
                 continue;
             }
             const wantedOwner = `${expectation.owner}:${expectation.group}`;

@@ -17,7 +17,7 @@ export interface ContainerInputs {
     readonly gpus?: string;
     readonly deviceRequests?: readonly { driver?: string; count?: number; deviceIds?: readonly string[] }[];
     readonly devices?: readonly { hostPath: string; containerPath?: string }[];
-    readonly mounts?: readonly { type: string; source?: string; target: string; readOnly?: boolean }[];
+    readonly mounts?: readonly { type: string; source?: string; target: string; readOnly?: boolean; bindOptions?: { propagation?: string } }[];
     readonly volumes?: readonly { hostPath?: string; volumeName?: string; containerPath?: string; readOnly?: boolean }[];
     readonly tmpfs?: Readonly<Record<string, string>>;
     readonly networkMode?: string;
@@ -33,6 +33,13 @@ export interface ContainerInputs {
     /** The provider's defaults: ip "0.0.0.0" (every interface), protocol "tcp". */
     readonly ports?: readonly { internal: number; external?: number; ip?: string; protocol?: string }[];
     readonly publishAllPorts?: boolean;
+    readonly cpuShares?: number;
+    /** CPUs as a decimal string ("1.5"), as the provider takes it. */
+    readonly cpus?: string;
+    readonly cpuQuota?: number;
+    readonly cgroupParent?: string;
+    readonly ulimits?: readonly { name: string }[];
+    readonly healthcheck?: { tests?: readonly string[] };
 }
 
 /** Split a CSV field list the way docker's --gpus flag does ("\"device=0,1\",capabilities=utility"). */
@@ -81,6 +88,14 @@ export function parseGpus(value: string): DeviceRequest {
 }
 
 
+/** --cpus "1.5" as NanoCPUs; 0 when absent; NaN (fails closed in the rule) when not a number. */
+function nanoCpusOf(cpus: string | undefined): number {
+    return cpus === undefined || cpus === "" ? 0 : Math.round(Number(cpus) * 1e9);
+}
+
+const healthcheckOf = (tests: readonly string[] | undefined): "set" | "none" =>
+    tests === undefined || tests.length === 0 || tests[0] === "NONE" ? "none" : "set";
+
 export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: string): ContainerSpec {
     const env: Record<string, string> = {};
     for (const line of inputs.envs ?? []) {
@@ -111,6 +126,7 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
             source: m.source,
             target: m.target,
             readOnly: m.readOnly === true,
+            propagation: m.bindOptions?.propagation || undefined,
         })),
         ...(inputs.volumes ?? []).filter((v) => v.containerPath !== undefined).map((v) => ({
             type: (v.hostPath !== undefined ? "bind" : "volume") as ContainerMountSpec["type"],
@@ -142,6 +158,11 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
         readOnlyRootfs: inputs.readOnly === true,
         ports: (inputs.ports ?? []).map((p) => ({ hostIp: p.ip ?? "0.0.0.0", external: p.external ?? 0, internal: p.internal, protocol: p.protocol ?? "tcp" })),
         publishAllPorts: inputs.publishAllPorts === true,
+        cpu: { shares: inputs.cpuShares ?? 0, nanoCpus: nanoCpusOf(inputs.cpus), quota: inputs.cpuQuota ?? 0 },
+        cgroupParent: inputs.cgroupParent ?? "",
+        ulimits: (inputs.ulimits ?? []).map((u) => u.name),
+        // without a healthcheck input the image's HEALTHCHECK decides, which a preview cannot see
+        healthcheck: inputs.healthcheck === undefined ? undefined : healthcheckOf(inputs.healthcheck.tests),
     };
 }
 
@@ -172,6 +193,12 @@ const SPEC_FIELD_INPUTS: Readonly<Record<keyof ContainerSpec, readonly (keyof Co
     readOnlyRootfs: ["readOnly"],
     ports: ["ports"],
     publishAllPorts: ["publishAllPorts"],
+    appArmorProfile: [],
+    cpu: ["cpuShares", "cpus", "cpuQuota"],
+    cgroupParent: ["cgroupParent"],
+    ulimits: ["ulimits"],
+    healthcheck: ["healthcheck"],
+    processes: [],
 };
 
 /**

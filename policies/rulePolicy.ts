@@ -3,7 +3,8 @@
 // safe, an automatic fix (remediations.ts). No rule logic here.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
-import { Rule } from "../rules/rule";
+import { CIS_DOCKER } from "../lib/cisBenchmark";
+import { controlLabel, isCis, Rule } from "../rules/rule";
 import { findWaiver } from "../rules/waivers";
 import { configOf, readRuleConfig, ruleConfigSchema } from "./policyConfig";
 import { remediationFor } from "./remediations";
@@ -11,7 +12,6 @@ import { FactsOf, subjectOf } from "./resourceFacts";
 import { decideReport, Outcome, ReportLevel } from "./violationReport";
 import { currentWaivers } from "./waiverPolicy";
 
-const CIS = "CIS Docker Benchmark 1.6";
 
 /**
  * What the inputs proxy of @pulumi/policy throws when a rule reads a value that preview does not
@@ -47,16 +47,16 @@ export interface PolicyClock {
 
 export function rulePolicy<F>(rule: Rule<F>, factsOf: FactsOf<F>, clock: PolicyClock = { now: () => new Date() }): ResourceValidationPolicy {
     const remediation = remediationFor(rule.id);
-    const cisControls = rule.controls.filter((c) => c.framework === CIS);
+    const cisControls = rule.controls.filter(isCis);
     return {
         name: rule.id,
         description: rule.title,
         enforcementLevel: rule.enforcement,
         severity: rule.severity,
         remediationSteps: rule.remediation,
-        tags: rule.controls.map((c) => `${c.framework}: ${c.id}`),
+        tags: rule.controls.map(controlLabel),
         framework: cisControls.length > 0
-            ? { name: "CIS Docker Benchmark", version: "1.6.0", specification: "CIS Docker Benchmark v1.6.0", reference: cisControls.map((c) => c.id).join(", ") }
+            ? { name: CIS_DOCKER.benchmark, version: CIS_DOCKER.version, specification: `${CIS_DOCKER.benchmark} v${CIS_DOCKER.version}`, reference: cisControls.map((c) => c.id).join(", ") }
             : undefined,
         configSchema: ruleConfigSchema(rule.id),
         validateResource: (args, reportViolation) => {

@@ -5,7 +5,7 @@
 // Refresh reads them again: a loosened file is drift, repaired by `up --refresh`.
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
-import { describeFix, ModeExpectation, ObservedFile, parseObserved, planModeFixes } from "../lib/fileModes";
+import { describeFix, ModeExpectation, ObservedFile, parseObserved, planModeFixes, statArguments } from "../lib/fileModes";
 import { connectionProblems } from "../lib/nodeConnection";
 import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
@@ -42,10 +42,10 @@ export function diff(olds: FileModesOutputs, news: FileModesInputs): DiffResult 
 }
 
 // Paths as arguments: "PATH USER GROUP MODE", "PATH -" when absent, "PATH L" for a symlink.
-const STAT_SCRIPT = remoteScript("file-modes-stat");
+const STAT_SCRIPT = remoteScript("file-modes-stat", {}, ["stat-paths"]);
 const FIX_SCRIPT = remoteScript("file-modes-fix");
 
-const allPaths = (files: readonly ModeExpectation[]) => [...new Set(files.flatMap((f) => f.paths))];
+const allPaths = (files: readonly ModeExpectation[]) => statArguments(files.flatMap((f) => f.paths));
 
 async function observe(session: SshSession, files: readonly ModeExpectation[]): Promise<ObservedFile[]> {
     return parseObserved(await session.check("reading owners and modes", STAT_SCRIPT, allPaths(files)));

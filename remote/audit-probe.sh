@@ -1,6 +1,7 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # the sh -c scripts are single-quoted on purpose
-# gnh_audit_paths and gpg_primaries: remote/audit-paths.sh and remote/gpg-primaries.sh, put in front by the loader.
+# gnh_audit_paths, gpg_primaries and gnh_stat_paths: remote/audit-paths.sh, remote/gpg-primaries.sh and
+# remote/stat-paths.sh, put in front by the loader.
 set -u
 export LC_ALL=C
 t=$(mktemp -d /tmp/gnh-audit.XXXXXX) || exit 3
@@ -36,12 +37,21 @@ keyring_fingerprints() {
   done
 }
 section keyrings keyring_fingerprints
-section stat sh -c 'for f in "$@"; do if [ -e "$f" ]; then stat -c "%n %U %G %a" "$f"; else printf "%s -\n" "$f"; fi; done' gnh "$@"
+section stat gnh_stat_paths "$@"
 section audit-paths gnh_audit_paths "$audit_spec"
 section audit-rules sh -c 'for f in /etc/audit/rules.d/*.rules /etc/audit/audit.rules; do [ -f "$f" ] || continue; printf "### %s\n" "$f"; cat "$f"; printf "\n"; done'
 # the rules in force, where auditd runs (3: auditd not active, 4: no auditctl)
 section audit-loaded sh -c 'systemctl is-active --quiet auditd 2>/dev/null || exit 3; command -v auditctl >/dev/null 2>&1 || exit 4; auditctl -l'
 # the loaded NVIDIA kernel driver (absent without a GPU driver: the section exits non-zero)
 section nvidia-driver cat /proc/driver/nvidia/version
+# each running container's process names as the host's ps sees them (docker top: nothing runs inside it)
+# shellcheck disable=SC2317 # called through section
+container_processes() {
+  for id in $(docker ps -q --no-trunc); do
+    printf '### %s\n' "$id"
+    docker top "$id" -eo comm | tail -n +2
+  done
+}
+section container-processes container_processes
 section containers sh -c 'ids=$(docker ps -aq) || exit 1; if [ -n "$ids" ]; then docker inspect $ids; else echo "[]"; fi'
 exit 0

@@ -26,6 +26,8 @@ export interface ContainerMountSpec {
     readonly source?: string;
     readonly target: string;
     readonly readOnly: boolean;
+    /** Bind propagation as Docker stores it ("rprivate", "rshared", ...); undefined = Docker's default (rprivate). */
+    readonly propagation?: string;
 }
 
 /**
@@ -64,6 +66,18 @@ export interface ContainerSpec {
     readonly ports: readonly PortBindingSpec[];
     /** -P: every port the image exposes, on every interface. */
     readonly publishAllPorts: boolean;
+    /** The AppArmor profile Docker applied ("" none, "unconfined"); known from docker inspect only. */
+    readonly appArmorProfile?: string;
+    /** CPU bounds: relative shares (0 = the default 1024), NanoCPUs (--cpus), CFS quota; undefined = unknown. */
+    readonly cpu?: { readonly shares: number; readonly nanoCpus: number; readonly quota: number };
+    /** --cgroup-parent; "" = Docker's default. */
+    readonly cgroupParent?: string;
+    /** Names of the container's own ulimits (--ulimit nofile=...); undefined = unknown. */
+    readonly ulimits?: readonly string[];
+    /** "set": a health check runs; "none": none, or disabled; undefined: the image decides, unknown here. */
+    readonly healthcheck?: "set" | "none";
+    /** Command names of the processes running in it (docker top); undefined = not running or unknown. */
+    readonly processes?: readonly string[];
 }
 
 export interface ContainerRuleOptions {
@@ -80,7 +94,16 @@ export const DEFAULT_ALLOWED_REGISTRIES: readonly string[] = ["nvcr.io"];
 export interface ContainerFacts {
     readonly container: ContainerSpec;
     /** What the daemon adds to every container; known on a live host only. */
-    readonly daemon?: { readonly noNewPrivileges?: boolean };
+    readonly daemon?: {
+        readonly noNewPrivileges?: boolean;
+        /** Whether the host's Docker confines containers with AppArmor / SELinux (docker info SecurityOptions). */
+        readonly appArmor?: boolean;
+        readonly selinux?: boolean;
+        /** daemon.json "icc" is false: containers on the default bridge cannot reach each other. */
+        readonly iccDisabled?: boolean;
+        /** daemon.json sets "default-ulimits" (CIS 2.8): every container gets them. */
+        readonly defaultUlimits?: boolean;
+    };
     readonly options?: ContainerRuleOptions;
 }
 

@@ -43,7 +43,7 @@ export const containerGpusExplicit: ContainerRule = {
     id: "GNH-CONTAINER-GPUS-EXPLICIT",
     title: "GPUs are requested by explicit id, UUID or CDI name, never all",
     severity: "high",
-    controls: [cis("5.17"), seed("GPU devices isolated")],
+    controls: [cis("5.18"), seed("GPU devices isolated")],
     rationale: "A container that gets every GPU can read other tenants' GPU memory and starve their jobs. \"All GPUs\" has many spellings (--gpus all, device=all, count -1, nvidia.com/gpu=all, NVIDIA_VISIBLE_DEVICES=all, raw /dev/nvidia* devices, the volume-mount form); each one is caught.",
     remediation: "Request GPUs by CDI name (--device nvidia.com/gpu=0; HardenedGpuContainer gpuChannel \"cdi\"), or by index or UUID through the volume-mount channel (HardenedGpuContainer's default); do not set NVIDIA_VISIBLE_DEVICES=all or map /dev/nvidia* directly.",
     enforcement: "mandatory",

@@ -3,10 +3,10 @@
 // section 3 names. Judged by the live audit only (checkedAt: audit).
 import { AdvisoryData, BUILT_IN_ADVISORIES, driverAdvisoriesFor, RuntimeAdvisory } from "../lib/advisories";
 import { compareDebianVersions } from "../lib/debianVersion";
-import { modeAllowed } from "../lib/fileModes";
+import { filesMatching, modeAllowed, statArguments } from "../lib/fileModes";
 import { compareVersions } from "../lib/toolkitConfig";
 import { AUDIT_RULES_MODE, AUDIT_RULES_PATH } from "./auditRules";
-import { cis, fail, notApplicable, nvidiaBulletin, pass, Rule, seed, Verdict } from "./rule";
+import { cis, ControlRef, fail, isCis, notApplicable, nvidiaBulletin, pass, Rule, seed, uniqueControls, Verdict } from "./rule";
 
 export interface PackageVersion {
     /** The version string as installed ("1.1.15+ds1-2+deb13u1" from dpkg; "1.1.15" from runc --version). */
@@ -26,6 +26,8 @@ export interface FileStat {
     readonly group?: string;
     /** Octal permission bits as stat prints them ("644"). */
     readonly mode?: string;
+    /** A symbolic link: its target is what counts, and the audit does not follow it. */
+    readonly symlink?: boolean;
 }
 
 export interface HostFacts {
@@ -131,7 +133,8 @@ function versionRule(id: string, component: "runc" | "engine", label: string, ti
         id,
         title,
         severity: "high",
-        controls: [seed(`${component} version patched`)],
+        // CIS 1.2.2 (Docker up to date): judged against the advisory data, as for runc
+        controls: [cis("1.2.2"), seed(`${component} version patched`)],
         rationale: `Container escapes through ${label} (${table.flatMap((a) => a.cves).join(", ")}) bypass every container setting. Distributions backport fixes under old upstream version numbers, so a Debian or Ubuntu package is judged against the distribution's fixed version where it is known, and otherwise reported as advice to check the distribution's security tracker.`,
         remediation: `Upgrade ${label} (apt-get install --only-upgrade ${component === "runc" ? "runc" : "docker.io or docker-ce"}); check the distribution's security tracker for the CVEs named.`,
         enforcement: "advisory",
@@ -238,34 +241,45 @@ export interface FileExpectation {
     readonly group: string;
     /** Octal permission bits, the most permissive allowed ("644"): compared as bits, never as numbers. */
     readonly mode: string;
-    readonly control: string;
+    /** What the expectation implements: CIS ids, or what it is for where CIS says nothing. */
+    readonly controls: readonly ControlRef[];
     readonly enforced?: boolean;
 }
 
 export const FILE_EXPECTATIONS: readonly FileExpectation[] = [
-    { paths: ["/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service"], owner: "root", group: "root", mode: "644", control: "3.1-3.2", enforced: true },
-    { paths: ["/lib/systemd/system/docker.socket", "/usr/lib/systemd/system/docker.socket", "/etc/systemd/system/docker.socket"], owner: "root", group: "root", mode: "644", control: "3.3-3.4", enforced: true },
-    { paths: ["/etc/docker"], owner: "root", group: "root", mode: "755", control: "3.5-3.6", enforced: true },
-    { paths: ["/var/run/docker.sock"], owner: "root", group: "docker", mode: "660", control: "3.15-3.16" },
-    { paths: ["/etc/docker/daemon.json"], owner: "root", group: "root", mode: "644", control: "3.17-3.18", enforced: true },
-    { paths: ["/etc/default/docker"], owner: "root", group: "root", mode: "644", control: "3.19-3.20", enforced: true },
-    { paths: ["/run/containerd/containerd.sock"], owner: "root", group: "root", mode: "660", control: "3.23-3.24" },
-    { paths: ["/etc/docker/seccomp.json"], owner: "root", group: "root", mode: "644", control: "3.x seccomp profile" },
-    { paths: ["/etc/nvidia-container-runtime/config.toml"], owner: "root", group: "root", mode: "644", control: "toolkit config.toml" },
-    { paths: ["/etc/cdi", "/var/run/cdi"], owner: "root", group: "root", mode: "755", control: "CDI spec directories" },
+    { paths: ["/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service"], owner: "root", group: "root", mode: "644", controls: [cis("3.1"), cis("3.2")], enforced: true },
+    { paths: ["/lib/systemd/system/docker.socket", "/usr/lib/systemd/system/docker.socket", "/etc/systemd/system/docker.socket"], owner: "root", group: "root", mode: "644", controls: [cis("3.3"), cis("3.4")], enforced: true },
+    { paths: ["/etc/docker"], owner: "root", group: "root", mode: "755", controls: [cis("3.5"), cis("3.6")], enforced: true },
+    { paths: ["/var/run/docker.sock"], owner: "root", group: "docker", mode: "660", controls: [cis("3.15"), cis("3.16")] },
+    // Docker reads a registry's CA (*.crt), client certificate (*.cert) and key (*.key) from certs.d/<host:port>/
+    { paths: ["/etc/docker/certs.d/**/*.crt", "/etc/docker/certs.d/**/*.cert"], owner: "root", group: "root", mode: "444", controls: [cis("3.7"), cis("3.8")], enforced: true },
+    { paths: ["/etc/docker/certs.d/**/*.key"], owner: "root", group: "root", mode: "400", controls: [cis("3.7"), cis("3.8")], enforced: true },
+    { paths: ["/etc/docker/daemon.json"], owner: "root", group: "root", mode: "644", controls: [cis("3.17"), cis("3.18")], enforced: true },
+    { paths: ["/etc/default/docker"], owner: "root", group: "root", mode: "644", controls: [cis("3.19"), cis("3.20")], enforced: true },
+    { paths: ["/etc/sysconfig/docker"], owner: "root", group: "root", mode: "644", controls: [cis("3.21"), cis("3.22")], enforced: true },
+    { paths: ["/run/containerd/containerd.sock"], owner: "root", group: "root", mode: "660", controls: [cis("3.23"), cis("3.24")] },
+    { paths: ["/etc/docker/seccomp.json"], owner: "root", group: "root", mode: "644", controls: [cis("2.17"), seed("seccomp profile writable by root only")] },
+    { paths: ["/etc/nvidia-container-runtime/config.toml"], owner: "root", group: "root", mode: "644", controls: [seed("toolkit config.toml writable by root only")] },
+    { paths: ["/etc/cdi", "/var/run/cdi"], owner: "root", group: "root", mode: "755", controls: [seed("CDI spec directories writable by root only")] },
     // a spec anyone but root can write is a hook that runs as root in every GPU container
-    { paths: ["/etc/cdi/nvidia.yaml", "/var/run/cdi/nvidia.yaml"], owner: "root", group: "root", mode: "644", control: "CDI specs" },
-    { paths: [AUDIT_RULES_PATH], owner: "root", group: "root", mode: AUDIT_RULES_MODE.replace(/^0/, ""), control: "1.1.x audit rules file" },
+    { paths: ["/etc/cdi/nvidia.yaml", "/var/run/cdi/nvidia.yaml"], owner: "root", group: "root", mode: "644", controls: [seed("CDI specs writable by root only")] },
+    { paths: [AUDIT_RULES_PATH], owner: "root", group: "root", mode: AUDIT_RULES_MODE.replace(/^0/, ""), controls: [seed("audit rules file writable by root only")] },
 ];
 
-export const FILES_TO_STAT: readonly string[] = FILE_EXPECTATIONS.flatMap((e) => e.paths);
+/** "CIS 3.17, 3.18" or what the expectation is for, for messages. */
+function controlsShort(controls: readonly ControlRef[]): string {
+    const cisIds = controls.filter(isCis).map((c) => c.id);
+    return [...(cisIds.length > 0 ? [`CIS ${cisIds.join(", ")}`] : []), ...controls.filter((c) => !isCis(c)).map((c) => c.id)].join("; ");
+}
+
+export const FILES_TO_STAT: readonly string[] = statArguments(FILE_EXPECTATIONS.flatMap((e) => e.paths));
 
 
 export const runtimeFilePermissions: LiveRule = {
     id: "GNH-RUNTIME-FILE-PERMISSIONS",
     title: "Docker, containerd and toolkit files have CIS owners and modes",
     severity: "high",
-    controls: [cis("3.1-3.24"), seed("toolkit config.toml and CDI specs writable by root only")],
+    controls: uniqueControls(FILE_EXPECTATIONS.flatMap((e) => e.controls)),
     rationale: "Whoever can write docker.service, daemon.json, the seccomp profile, config.toml or a CDI spec decides what runs as root for every container; a group-writable docker.sock is root for that group.",
     remediation: "chown and chmod each file listed to the owner and mode shown (modes are maxima: 600 is fine where 644 is allowed).",
     enforcement: "mandatory",
@@ -276,15 +290,19 @@ export const runtimeFilePermissions: LiveRule = {
         }
         const problems: string[] = [];
         for (const expectation of FILE_EXPECTATIONS) {
-            for (const path of expectation.paths) {
-                const stat = facts.files.find((f) => f.path === path);
-                if (stat === undefined || stat.mode === undefined) {
+            for (const stat of expectation.paths.flatMap((p) => filesMatching(p, facts.files ?? []))) {
+                const path = stat.path;
+                if (stat?.symlink) {
+                    problems.push(`${path} is a symbolic link: the audit judges files, not links; put the file itself there`);
+                    continue;
+                }
+                if (stat.mode === undefined) {
                     continue; // absent files are not a finding here
                 }
                 const owner = `${stat.owner}:${stat.group}`;
                 const wanted = `${expectation.owner}:${expectation.group}`;
                 if (owner !== wanted || !modeAllowed(stat.mode, expectation.mode)) {
-                    problems.push(`${path} is ${owner} ${stat.mode}, expected ${wanted} ${expectation.mode} or stricter (CIS ${expectation.control})`);
+                    problems.push(`${path} is ${owner} ${stat.mode}, expected ${wanted} ${expectation.mode} or stricter (${controlsShort(expectation.controls)})`);
                 }
             }
         }

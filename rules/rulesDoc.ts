@@ -1,6 +1,7 @@
 // Renders docs/rules.md from the catalog. Pure: scripts/generate-docs.ts writes the file and a
 // unit test fails when the committed file differs from what this renders.
 import { catalog } from "./catalog";
+import { controlLabel } from "./rule";
 
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -15,7 +16,7 @@ export function renderRulesDoc(): string {
         "|---|---|---|---|---|---|",
     ];
     for (const rule of catalog) {
-        const controls = rule.controls.map((c) => `${c.framework} ${c.id}`).join("; ");
+        const controls = rule.controls.map(controlLabel).join("; ");
         lines.push(`| ${rule.id} | ${escapeCell(rule.title)} | ${rule.severity} | ${escapeCell(controls)} | ${rule.enforcement} | ${rule.checkedAt.join(", ")} |`);
     }
     lines.push("");

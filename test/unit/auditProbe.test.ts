@@ -69,6 +69,7 @@ function probeText(overrides: Record<string, [string, number?]> = {}): string {
         "audit-rules": [`### /etc/audit/rules.d/gnh-docker.rules\n${LAB_AUDIT_RULES}\n`],
         "audit-loaded": ["", 3], // auditd does not run in a lab container
         "nvidia-driver": ["", 1], // no GPU driver in a lab container
+        "container-processes": [""],
         "containers": ["[]\n"],
         ...overrides,
     };

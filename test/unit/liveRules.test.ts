@@ -44,7 +44,7 @@ const badCases: Record<string, { facts: HostFacts; message: string }> = {
     },
     "GNH-RUNTIME-FILE-PERMISSIONS": {
         facts: { ...hardened, files: [{ path: "/etc/docker/daemon.json", owner: "root", group: "root", mode: "606" }] },
-        message: "/etc/docker/daemon.json is root:root 606, expected root:root 644 or stricter (CIS 3.17-3.18)",
+        message: "/etc/docker/daemon.json is root:root 606, expected root:root 644 or stricter (CIS 3.17, 3.18)",
     },
 };
 
@@ -131,7 +131,7 @@ describe("live rules", () => {
     it("checks owner and group too, and skips files that do not exist", () => {
         const r = rule("GNH-RUNTIME-FILE-PERMISSIONS");
         expect(r.evaluate({ files: [{ path: "/var/run/docker.sock", owner: "root", group: "users", mode: "660" }] })).toEqual({
-            status: "fail", message: "/var/run/docker.sock is root:users 660, expected root:docker 660 or stricter (CIS 3.15-3.16)",
+            status: "fail", message: "/var/run/docker.sock is root:users 660, expected root:docker 660 or stricter (CIS 3.15, 3.16)",
         });
         expect(r.evaluate({ files: [{ path: "/etc/cdi" }] }).status).toBe("pass");
     });
