@@ -3,7 +3,7 @@
 import { AdvisoryData } from "../lib/advisories";
 import { auditRules } from "../rules/auditRules";
 import { catalog } from "../rules/catalog";
-import { containerRules, ContainerRuleOptions } from "../rules/containerRules";
+import { ContainerFacts, containerRules, ContainerRuleOptions } from "../rules/containerRules";
 import { daemonRules } from "../rules/daemonRules";
 import { liveRules, LiveRuleOptions } from "../rules/liveRules";
 import { EnforcementLevel, Rule, Severity } from "../rules/rule";
@@ -62,6 +62,20 @@ export function auditedRuleIds(): string[] {
     return Object.values(AUDIT_FAMILIES).flat().map((r) => r.id);
 }
 
+/** What the daemon adds to every container: from daemon.json and, for confinement, docker info. */
+export function containerDaemonFacts(facts: NodeFacts): NonNullable<ContainerFacts["daemon"]> {
+    const security = facts.host.docker?.securityOptions;
+    const ulimits = facts.daemon?.["default-ulimits"];
+    return {
+        noNewPrivileges: facts.daemon?.["no-new-privileges"] === true,
+        appArmor: security === undefined ? undefined : security.some((o) => o.split(",").includes("name=apparmor")),
+        selinux: security === undefined ? undefined : security.some((o) => o.split(",").includes("name=selinux")),
+        iccDisabled: facts.daemon === undefined ? undefined : facts.daemon.icc === false,
+        defaultUlimits: facts.daemon === undefined ? undefined
+            : typeof ulimits === "object" && ulimits !== null && !Array.isArray(ulimits) && Object.keys(ulimits).length > 0,
+    };
+}
+
 export function evaluateNode(node: string, facts: NodeFacts, options: AuditOptions = {}): Finding[] {
     const selected = (rule: Rule<never>) => !(options.exclude ?? []).includes(rule.id)
         && (options.include === undefined || options.include.length === 0 || options.include.includes(rule.id));
@@ -94,10 +108,10 @@ export function evaluateNode(node: string, facts: NodeFacts, options: AuditOptio
     for (const rule of AUDIT_FAMILIES.audit) {
         judge(rule, "host", facts.audit);
     }
-    const noNewPrivileges = facts.daemon?.["no-new-privileges"] === true;
+    const daemon = containerDaemonFacts(facts);
     for (const container of facts.containers) {
         for (const rule of AUDIT_FAMILIES.container) {
-            judge(rule, `container ${container.name}`, { container, daemon: { noNewPrivileges }, options: options.container });
+            judge(rule, `container ${container.name}`, { container, daemon, options: options.container });
         }
     }
     return findings;

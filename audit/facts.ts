@@ -8,7 +8,7 @@ import { readRuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
 import { AuditFacts } from "../rules/auditRules";
 import { ContainerSpec } from "../rules/containerRules";
 import { DaemonJson } from "../rules/daemonRules";
-import { FileStat, HostFacts, PackageVersion } from "../rules/liveRules";
+import { DockerInfoFacts, FileStat, HostFacts, PackageVersion } from "../rules/liveRules";
 import { AptSourceFact, TOOLKIT_CONFIG_KEYS, ToolkitFacts } from "../rules/toolkitRules";
 import { containerSpecFromInspect, DockerInspect } from "./inspect";
 import { ProbeOutput } from "./probe";
@@ -120,6 +120,34 @@ export function parseKeyrings(text: string): Record<string, string[]> {
 }
 
 /** The probe's stat section, read as FileModes reads its own (lib/fileModes.ts); an absent file has only its path. */
+/** The part of `docker info --format '{{json .}}'` the rules read. */
+interface DockerInfo {
+    ServerVersion?: string;
+    Runtimes?: Record<string, { path?: string }>;
+    DefaultRuntime?: string;
+    SecurityOptions?: string[] | null;
+    Swarm?: { LocalNodeState?: string };
+    Images?: number;
+    Containers?: number;
+    ContainersRunning?: number;
+}
+
+function dockerInfoFacts(info: DockerInfo, imagesInUse: ReadonlySet<string>): DockerInfoFacts {
+    return {
+        securityOptions: info.SecurityOptions ?? [],
+        swarm: info.Swarm?.LocalNodeState ?? "",
+        images: info.Images ?? 0,
+        imagesInUse: imagesInUse.size,
+        containers: info.Containers ?? 0,
+        containersRunning: info.ContainersRunning ?? 0,
+    };
+}
+
+/** The TLS files daemon.json names, as dockerd reads the keys (strings; anything else it refuses). */
+export function tlsFilesOf(daemon: DaemonJson): { key: string; path: string }[] {
+    return ["tlscacert", "tlscert", "tlskey"].flatMap((key) => (typeof daemon[key] === "string" && daemon[key] !== "" ? [{ key, path: daemon[key] as string }] : []));
+}
+
 /** "### <full container id>" then one command name a line (docker top -eo comm, header dropped). */
 export function parseContainerProcesses(text: string): Map<string, string[]> {
     const byId = new Map<string, string[]>();
@@ -137,7 +165,9 @@ export function parseContainerProcesses(text: string): Map<string, string[]> {
 }
 
 export function parseStat(text: string): FileStat[] {
-    return parseObserved(text).map((file) => (file.state === "present" ? { path: file.path, owner: file.owner, group: file.group, mode: file.mode }
+    const seen = new Set<string>();
+    // a file may be listed twice (a CIS path and the /etc/docker tree): the first line counts
+    return parseObserved(text).filter((file) => !seen.has(file.path) && (seen.add(file.path), true)).map((file) => (file.state === "present" ? { path: file.path, owner: file.owner, group: file.group, mode: file.mode }
         : file.state === "symlink" ? { path: file.path, symlink: true } : { path: file.path }));
 }
 
@@ -199,7 +229,7 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
     const runcBinary = /runc version (\S+)/.exec(probe["runc-version"].stdout)?.[1];
     const runc = pkg(["runc"]) ?? (runcBinary ? { version: runcBinary, from: "binary" as const } : undefined);
 
-    let info: { ServerVersion?: string; Runtimes?: Record<string, { path?: string }>; DefaultRuntime?: string } | undefined;
+    let info: DockerInfo | undefined;
     if (probe["docker-info"].code === 0) {
         try {
             info = JSON.parse(probe["docker-info"].stdout);
@@ -216,9 +246,12 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
 
     const processes = probe["container-processes"].code === 0 ? parseContainerProcesses(probe["container-processes"].stdout) : new Map<string, string[]>();
     let containers: ContainerSpec[] = [];
+    const imageIds = new Set<string>();
     if (probe.containers.code === 0) {
         try {
-            containers = (JSON.parse(probe.containers.stdout) as DockerInspect[]).map((inspect) => containerSpecFromInspect(inspect, processes.get(inspect.Id ?? "")));
+            const inspected = JSON.parse(probe.containers.stdout) as (DockerInspect & { Image?: string })[];
+            inspected.forEach((inspect) => inspect.Image && imageIds.add(inspect.Image));
+            containers = inspected.map((inspect) => containerSpecFromInspect(inspect, processes.get(inspect.Id ?? "")));
         } catch {
             warnings.push("docker inspect did not print JSON");
         }
@@ -239,6 +272,8 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
             runtimes: info?.Runtimes ? Object.fromEntries(Object.entries(info.Runtimes).map(([k, v]) => [k, v.path ?? ""])) : undefined,
             defaultRuntime: info?.DefaultRuntime,
             seccomp: seccompConfigured ? { path: seccompPath, sha256: seccompHash?.trim() || undefined } : undefined,
+            docker: info === undefined ? undefined : dockerInfoFacts(info, imageIds),
+            tlsFiles: daemon === undefined ? undefined : tlsFilesOf(daemon),
             files: parseStat(probe.stat.stdout),
             driver: probe["nvidia-driver"].code === 0
                 ? { version: parseDriverVersion(probe["nvidia-driver"].stdout), raw: probe["nvidia-driver"].stdout }

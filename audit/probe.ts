@@ -20,7 +20,8 @@ export const PROBE_SCRIPT = remoteScript("audit-probe", {}, ["audit-paths", "gpg
 
 export function probeArgs(): string[] {
     const audit = auditPathSpec(auditRules.map((r) => ({ ruleId: r.id, sources: r.sources })));
-    return [SECCOMP_PROFILE_PATH, RUNTIME_CONFIG_PATH, PROBE_PACKAGES.join(" "), audit, ...FILES_TO_STAT];
+    // every file under /etc/docker too: the TLS files daemon.json names usually live there
+    return [SECCOMP_PROFILE_PATH, RUNTIME_CONFIG_PATH, PROBE_PACKAGES.join(" "), audit, ...FILES_TO_STAT, "+/etc/docker"];
 }
 
 export interface ProbeSection {

@@ -10,7 +10,11 @@ import { DockerNode, dockerContainerInputs, dockerNodeProblems, dockerProviderIn
 import { GpuContainerArgsError, GpuContainerSettings, GpuContainerSpec, gpuContainerSpec } from "../lib/containerSpec";
 import { containerRules } from "../rules/containerRules";
 
-/** The rules a HardenedGpuContainer satisfies by construction (all container rules). */
+/**
+ * The rules a HardenedGpuContainer is built to satisfy: all container rules. Most pass at
+ * construction; those whose facts exist only on the node (its processes, the image's HEALTHCHECK,
+ * the daemon's icc and default-ulimits) are judged there by the audit.
+ */
 export const SATISFIED_RULE_IDS: readonly string[] = containerRules.map((r) => r.id);
 
 export interface HardenedGpuContainerArgs extends GpuContainerSettings {

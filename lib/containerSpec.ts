@@ -232,6 +232,8 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
             const bad = [port.internal, external].filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
             if (bad.length > 0) {
                 problems.push(`"ports" entry ${JSON.stringify(port)} has a port outside 1-65535`);
+            } else if (external <= 1024) {
+                problems.push(`"ports" entry ${JSON.stringify(port)} publishes privileged host port ${external} (CIS 5.8): publish a port above 1024 and map the well-known one at the load balancer`);
             } else if (port.protocol !== undefined && port.protocol !== "tcp" && port.protocol !== "udp") {
                 problems.push(`"ports" entry ${JSON.stringify(port)} has protocol other than "tcp" or "udp"`);
             } else {
@@ -295,6 +297,7 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
         readOnlyRootfs: true,
         command: [...(args.command ?? [])],
         nanoCpus: Math.round(args.cpus * 1e9),
+        cpu: { shares: 0, nanoCpus: Math.round(args.cpus * 1e9), quota: 0 },
         shmSizeBytes: args.shmSizeMb !== undefined ? args.shmSizeMb * MIB : undefined,
         tmpfs,
         ports,

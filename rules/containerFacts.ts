@@ -111,3 +111,18 @@ export type ContainerRule = Rule<ContainerFacts>;
 
 /** How every container rule's message names the container. */
 export const named = (c: ContainerSpec) => `container ${c.name}`;
+
+/** Every value a --security-opt key is given, in order ("apparmor=x" and "apparmor:x" alike). */
+export function securityOptValues(c: ContainerSpec, key: string): string[] {
+    const values: string[] = [];
+    for (const opt of c.securityOpts) {
+        const match = /^([a-z-]+)(?:[=:](.*))?$/.exec(opt.trim());
+        if (match && match[1] === key) {
+            values.push(match[2] ?? "");
+        }
+    }
+    return values;
+}
+
+/** The value Docker uses for a --security-opt key: the last one given; undefined when none is. */
+export const securityOpt = (c: ContainerSpec, key: string): string | undefined => securityOptValues(c, key).at(-1);

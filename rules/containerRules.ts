@@ -3,7 +3,8 @@
 // `docker:index/container:Container` inputs, the live audit from `docker inspect`
 // (policies/containerPolicies.ts and audit/inspect.ts hold the two normalizers), so one check
 // judges both, and the parity test runs the same fixtures through the two.
-import { ContainerFacts, ContainerRule, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, named } from "./containerFacts";
+import { ContainerFacts, ContainerRule, DEFAULT_ALLOWED_REGISTRIES, named, securityOpt } from "./containerFacts";
+import { containerCisRules } from "./containerCisRules";
 import { containerGpuChannel, containerGpusExplicit } from "./containerGpuRules";
 import { parseImageReference, registryAllowed } from "./imageReference";
 
@@ -149,15 +150,6 @@ export const containerHostNamespaces: ContainerRule = {
     },
 };
 
-const securityOpt = (c: ContainerSpec, key: string): string | undefined => {
-    for (const opt of c.securityOpts) {
-        const match = /^([a-z-]+)(?:[=:](.*))?$/.exec(opt.trim());
-        if (match && match[1] === key) {
-            return match[2] ?? "";
-        }
-    }
-    return undefined;
-};
 
 export const containerSeccomp: ContainerRule = {
     id: "GNH-CONTAINER-SECCOMP",
@@ -329,6 +321,7 @@ export const containerRules: readonly ContainerRule[] = [
     containerReadOnlyRootfs,
     containerImagePinned,
     containerPortsBound,
+    ...containerCisRules,
 ];
 
 export function evaluateContainer(facts: ContainerFacts): { rule: ContainerRule; verdict: Verdict }[] {

@@ -2,30 +2,17 @@
 // defined once: what it wants in daemon.json (`desired`, applied by HardenedDockerDaemon) and how
 // it judges a daemon.json (`evaluate`, used by the policy pack and the live audit).
 import { DaemonJson } from "../lib/daemonJson";
-import { cis, fail, notApplicable, pass, Rule, seed, Verdict } from "./rule";
+import { daemonCisRules } from "./daemonCisRules";
+import { DaemonRule, onDaemon } from "./daemonFacts";
+import { cis, fail, pass, seed } from "./rule";
 
 /** A parsed /etc/docker/daemon.json (lib/daemonJson.ts), re-exported for the rules' users. */
 export type { DaemonJson };
-
-export interface DaemonFacts {
-    /** The daemon.json that is (audit) or will be (preview) on the host; absent = not known. */
-    readonly daemon?: DaemonJson;
-}
-
-export interface DaemonRule extends Rule<DaemonFacts> {
-    /** The keys this control sets in daemon.json; absent for checks that only forbid. */
-    readonly desired?: DaemonJson;
-}
+export type { DaemonFacts, DaemonRule } from "./daemonFacts";
 
 export const NVIDIA_RUNTIME_PATH = "/usr/bin/nvidia-container-runtime";
 export const SECCOMP_PROFILE_PATH = "/etc/docker/seccomp.json";
 
-
-/** Judge one daemon.json, or say why it cannot be judged. */
-function onDaemon(check: (daemon: DaemonJson) => Verdict) {
-    return (facts: DaemonFacts): Verdict =>
-        facts.daemon === undefined ? notApplicable("no daemon.json is known for this host") : check(facts.daemon);
-}
 
 function mustEqual(key: string, expected: unknown, absentMeans: unknown) {
     return onDaemon((daemon) => {
@@ -298,4 +285,5 @@ export const daemonRules: readonly DaemonRule[] = [
     daemonExperimental,
     daemonNvidiaRuntime,
     daemonCdi,
+    ...daemonCisRules,
 ];

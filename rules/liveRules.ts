@@ -6,6 +6,7 @@ import { compareDebianVersions } from "../lib/debianVersion";
 import { filesMatching, modeAllowed, statArguments } from "../lib/fileModes";
 import { compareVersions } from "../lib/toolkitConfig";
 import { AUDIT_RULES_MODE, AUDIT_RULES_PATH } from "./auditRules";
+import { hostCisRules } from "./hostCisRules";
 import { cis, ControlRef, fail, isCis, notApplicable, nvidiaBulletin, pass, Rule, seed, uniqueControls, Verdict } from "./rule";
 
 export interface PackageVersion {
@@ -44,6 +45,22 @@ export interface HostFacts {
     readonly options?: LiveRuleOptions;
     /** The advisory data to judge by; the built-in data/advisories.json when absent. */
     readonly advisories?: AdvisoryData;
+    /** What the running daemon reports (docker info); undefined when it did not answer. */
+    readonly docker?: DockerInfoFacts;
+    /** The TLS files daemon.json names (tlscacert, tlscert, tlskey). */
+    readonly tlsFiles?: readonly { readonly key: string; readonly path: string }[];
+}
+
+export interface DockerInfoFacts {
+    /** SecurityOptions as docker info lists them: "name=apparmor", "name=seccomp,profile=...", "name=rootless". */
+    readonly securityOptions: readonly string[];
+    /** Swarm.LocalNodeState: "inactive", "active", "pending", "locked", "error" ("" when unknown). */
+    readonly swarm: string;
+    readonly images: number;
+    /** Distinct images that some container (running or not) was created from. */
+    readonly imagesInUse: number;
+    readonly containers: number;
+    readonly containersRunning: number;
 }
 
 export interface LiveRuleOptions {
@@ -317,4 +334,5 @@ export const liveRules: readonly LiveRule[] = [
     runtimeNvidiaRegistered,
     runtimeSeccompProfile,
     runtimeFilePermissions,
+    ...hostCisRules,
 ];

@@ -19,7 +19,7 @@ const pulumi = fleetCli(stack);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-audit-e2e-"));
 
 /** The findings docs/audit.md lists as expected on a hardened lab node (advisory, exit 0). */
-const EXPECTED_ON_LAB = ["GNH-DAEMON-USERNS-REMAP host", "GNH-RUNTIME-RUNC-ADVISORIES host"];
+const EXPECTED_ON_LAB = ["GNH-DAEMON-AUTHORIZATION host", "GNH-DAEMON-ROOTLESS host", "GNH-DAEMON-USERNS-REMAP host", "GNH-RUNTIME-RUNC-ADVISORIES host"];
 
 interface JsonReport {
     summary: { unreachable: string[] };

@@ -168,7 +168,8 @@ describe("evaluation", () => {
 
     it("finds only the documented expected findings on a hardened lab node", () => {
         const findings = evaluateNode("gnh-node-2", factsFromProbe(parseProbeOutput(probeText())), labOptions);
-        expect(failing(findings)).toEqual(["GNH-DAEMON-USERNS-REMAP host", "GNH-RUNTIME-RUNC-ADVISORIES host"]);
+        // documented choices (userns-remap opt-in, no authorization plugin, rootful for the GPU hook) and runc's advisory
+        expect(failing(findings)).toEqual(["GNH-DAEMON-AUTHORIZATION host", "GNH-DAEMON-ROOTLESS host", "GNH-DAEMON-USERNS-REMAP host", "GNH-RUNTIME-RUNC-ADVISORIES host"]);
         expect(findings.filter((f) => f.status === "fail").every((f) => f.enforcement === "advisory")).toBe(true);
         expect(exitCode([{ node: "gnh-node-2", status: "audited", findings, warnings: [], containers: 0, durationMs: 1 }])).toBe(0);
     });

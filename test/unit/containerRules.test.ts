@@ -25,13 +25,17 @@ const hardenedInputs: ContainerInputs = {
     maxRetryCount: 5,
     readOnly: true,
     ports: [{ internal: 8888, external: 8888, ip: "10.0.0.5", protocol: "tcp" }],
+    cpus: "4",
+    ulimits: [{ name: "nofile" }],
+    healthcheck: { tests: ["CMD", "nvidia-smi"] },
 };
 
 /** The same container as `docker inspect` shows it. */
 const hardenedInspect: DockerInspect = {
     Id: "4f1c0a5e9b7d",
     Name: "/trainer",
-    Config: { User: "1000:1000", Env: ["NVIDIA_VISIBLE_DEVICES=void", "HOME=/tmp", "PATH=/usr/bin"], Image: hardenedInputs.image },
+    AppArmorProfile: "docker-default",
+    Config: { Healthcheck: { Test: ["CMD", "nvidia-smi"] }, User: "1000:1000", Env: ["NVIDIA_VISIBLE_DEVICES=void", "HOME=/tmp", "PATH=/usr/bin"], Image: hardenedInputs.image },
     HostConfig: {
         Privileged: false,
         CapAdd: null,
@@ -51,8 +55,12 @@ const hardenedInspect: DockerInspect = {
         ReadonlyRootfs: true,
         PortBindings: { "8888/tcp": [{ HostIp: "10.0.0.5", HostPort: "8888" }] },
         PublishAllPorts: false,
+        CpuShares: 0,
+        NanoCpus: 4e9,
+        CgroupParent: "",
+        Ulimits: [{ Name: "nofile" }],
     },
-    Mounts: [{ Type: "bind", Source: "/data/datasets", Destination: "/data", RW: false }],
+    Mounts: [{ Type: "bind", Source: "/data/datasets", Destination: "/data", RW: false, Propagation: "rprivate" }],
 };
 
 const hostOf = (i: DockerInspect) => i.HostConfig ?? {};
@@ -113,7 +121,18 @@ const cases: Record<string, ParityCase> = {
     "pinned, from a look-alike registry": { inputs: { image: `nvcr.io.example.com/nvidia/cuda@${DIGEST}` }, inspect: withImage(`nvcr.io.example.com/nvidia/cuda@${DIGEST}`), fails: ["GNH-CONTAINER-IMAGE-PINNED"] },
     "port on every interface (provider default ip)": { inputs: { ports: [{ internal: 8888, external: 8888 }] }, inspect: withHost({ PortBindings: { "8888/tcp": [{ HostIp: "", HostPort: "8888" }] } }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
     "port on ::": { inputs: { ports: [{ internal: 8888, external: 8888, ip: "::" }] }, inspect: withHost({ PortBindings: { "8888/tcp": [{ HostIp: "::", HostPort: "8888" }] } }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
-    "publish all (-P)": { inputs: { ports: [], publishAllPorts: true }, inspect: withHost({ PortBindings: {}, PublishAllPorts: true }), fails: ["GNH-CONTAINER-PORTS-BOUND"] },
+    "publish all (-P)": { inputs: { ports: [], publishAllPorts: true }, inspect: withHost({ PortBindings: {}, PublishAllPorts: true }), fails: ["GNH-CONTAINER-PORTS-BOUND", "GNH-CONTAINER-PORTS-REVIEW"] },
+    "apparmor=unconfined": { inputs: { securityOpts: ["no-new-privileges=true", "apparmor=unconfined"] }, inspect: (b) => ({ ...withHost({ SecurityOpt: ["no-new-privileges=true", "apparmor=unconfined"] })(b), AppArmorProfile: "unconfined" }), fails: ["GNH-CONTAINER-APPARMOR"] },
+    "apparmor:unconfined": { inputs: { securityOpts: ["no-new-privileges=true", "apparmor:unconfined"] }, inspect: (b) => ({ ...withHost({ SecurityOpt: ["no-new-privileges=true", "apparmor:unconfined"] })(b), AppArmorProfile: "unconfined" }), fails: ["GNH-CONTAINER-APPARMOR"] },
+    "label=disable": { inputs: { securityOpts: ["no-new-privileges=true", "label=disable"] }, inspect: withHost({ SecurityOpt: ["no-new-privileges=true", "label=disable"] }), fails: ["GNH-CONTAINER-SELINUX"] },
+    "label:disable": { inputs: { securityOpts: ["no-new-privileges=true", "label:disable"] }, inspect: withHost({ SecurityOpt: ["no-new-privileges=true", "label:disable"] }), fails: ["GNH-CONTAINER-SELINUX"] },
+    "privileged host port 443": { inputs: { ports: [{ internal: 8443, external: 443, ip: "10.0.0.5" }] }, inspect: withHost({ PortBindings: { "8443/tcp": [{ HostIp: "10.0.0.5", HostPort: "443" }] } }), fails: ["GNH-CONTAINER-PRIVILEGED-PORTS"] },
+    "no CPU bound": { inputs: { cpus: undefined }, inspect: withHost({ NanoCpus: 0 }), fails: ["GNH-CONTAINER-CPU-PRIORITY"] },
+    "cpu-shares 1024 (the default)": { inputs: { cpus: undefined, cpuShares: 1024 }, inspect: withHost({ NanoCpus: 0, CpuShares: 1024 }), fails: ["GNH-CONTAINER-CPU-PRIORITY"] },
+    "rshared bind": { inputs: { mounts: [{ type: "bind", source: "/data/datasets", target: "/data", readOnly: true, bindOptions: { propagation: "rshared" } }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/data/datasets", Destination: "/data", RW: false, Propagation: "rshared" }] }), fails: ["GNH-CONTAINER-MOUNT-PROPAGATION"] },
+    "shared bind": { inputs: { mounts: [{ type: "bind", source: "/data/datasets", target: "/data", readOnly: true, bindOptions: { propagation: "shared" } }] }, inspect: (b) => ({ ...b, Mounts: [{ Type: "bind", Source: "/data/datasets", Destination: "/data", RW: false, Propagation: "shared" }] }), fails: ["GNH-CONTAINER-MOUNT-PROPAGATION"] },
+    "cgroup parent": { inputs: { cgroupParent: "/team-a" }, inspect: withHost({ CgroupParent: "/team-a" }), fails: ["GNH-CONTAINER-CGROUP-PARENT"] },
+    "health check disabled": { inputs: { healthcheck: { tests: ["NONE"] } }, inspect: (b) => ({ ...b, Config: { ...b.Config, Healthcheck: { Test: ["NONE"] } } }), fails: ["GNH-CONTAINER-HEALTHCHECK"] },
 };
 
 /** Allowed spellings that must pass: explicit GPU ids and CDI names. */
@@ -129,6 +148,10 @@ const goodCases: Record<string, ParityCase> = {
     "tag and digest (Docker ignores the tag)": { inputs: { image: `nvcr.io/nvidia/cuda:12.4.1-base@${DIGEST}` }, inspect: withImage(`nvcr.io/nvidia/cuda:12.4.1-base@${DIGEST}`), fails: [] },
     "no published port": { inputs: { ports: [] }, inspect: withHost({ PortBindings: {} }), fails: [] },
     "port on 127.0.0.1": { inputs: { ports: [{ internal: 80, external: 8080, ip: "127.0.0.1" }] }, inspect: withHost({ PortBindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }] } }), fails: [] },
+    "host port 1025 (not privileged)": { inputs: { ports: [{ internal: 80, external: 1025, ip: "127.0.0.1" }] }, inspect: withHost({ PortBindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "1025" }] } }), fails: [] },
+    "cpu-shares 512": { inputs: { cpus: undefined, cpuShares: 512 }, inspect: withHost({ NanoCpus: 0, CpuShares: 512 }), fails: [] },
+    "an AppArmor profile of its own": { inputs: { securityOpts: ["no-new-privileges=true", "apparmor=gpu-job"] }, inspect: (b) => ({ ...withHost({ SecurityOpt: ["no-new-privileges=true", "apparmor=gpu-job"] })(b), AppArmorProfile: "gpu-job" }), fails: [] },
+    "an SELinux type": { inputs: { securityOpts: ["no-new-privileges=true", "label=type:gpu_t"] }, inspect: withHost({ SecurityOpt: ["no-new-privileges=true", "label=type:gpu_t"] }), fails: [] },
 };
 
 /** Rules judged in preview: parity is asserted over these (the audit also judges audit-only rules). */
@@ -141,8 +164,11 @@ describe("container rules", () => {
     it("pass on the hardened container, from inputs and from docker inspect", () => {
         expect(failing({ container: fromInputs({}) })).toEqual([]);
         expect(failing({ container: containerSpecFromInspect(hardenedInspect) })).toEqual([]);
-        // audit-only rules too: the inspected container has a pids limit
-        expect(containerRules.filter((r) => r.evaluate({ container: containerSpecFromInspect(hardenedInspect) }).status !== "pass").map((r) => r.id)).toEqual([]);
+        // audit-only rules too: the inspected container has a pids limit, its processes, a network of its own
+        const live = containerSpecFromInspect({ ...hardenedInspect, HostConfig: { ...hardenedInspect.HostConfig, NetworkMode: "gpu-jobs" } }, ["python3"]);
+        const daemon = { noNewPrivileges: true, appArmor: true, selinux: false, iccDisabled: true, defaultUlimits: true };
+        expect(containerRules.map((r) => [r.id, r.evaluate({ container: live, daemon }).status]).filter(([, status]) => status !== "pass"))
+            .toEqual([["GNH-CONTAINER-SELINUX", "not-applicable"]]);
     });
 
     it("has a failing case for every rule", () => {

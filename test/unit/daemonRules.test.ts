@@ -7,7 +7,7 @@ import { daemonRules } from "../../rules/daemonRules";
 import { renderRulesDoc } from "../../rules/rulesDoc";
 import { desiredDaemonConfig } from "../../lib/daemonMerge";
 
-const hardened = { ...desiredDaemonConfig(), "userns-remap": "default" };
+const hardened = { ...desiredDaemonConfig(), "userns-remap": "default", "authorization-plugins": ["opa-docker-authz"] };
 
 const badCases: Record<string, Record<string, unknown>> = {
     "GNH-DAEMON-ICC": { icc: true },
@@ -25,6 +25,10 @@ const badCases: Record<string, Record<string, unknown>> = {
     "GNH-DAEMON-EXPERIMENTAL": { experimental: true },
     "GNH-DAEMON-CDI": { features: { cdi: false, "containerd-snapshotter": true } },
     "GNH-DAEMON-NVIDIA-RUNTIME": { runtimes: { nvidia: { path: "nvidia-container-runtime", args: [] } } },
+    "GNH-DAEMON-STORAGE-DRIVER": { "storage-driver": "aufs" },
+    "GNH-DAEMON-CGROUP-PARENT": { "cgroup-parent": "/gpu-jobs" },
+    "GNH-DAEMON-BASE-DEVICE-SIZE": { "storage-opts": ["dm.basesize=50G"] },
+    "GNH-DAEMON-AUTHORIZATION": { "authorization-plugins": [] },
 };
 
 describe("daemon rules", () => {

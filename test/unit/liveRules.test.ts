@@ -16,7 +16,13 @@ const hardened: HostFacts = {
     engine: { version: "29.3.1", from: "binary" },
     runtimes: { runc: "runc", nvidia: "/usr/bin/nvidia-container-runtime" },
     seccomp: { path: "/etc/docker/seccomp.json", sha256: SHA },
-    files: FILE_EXPECTATIONS.map((e) => ({ path: e.paths[0], owner: e.owner, group: e.group, mode: e.mode })),
+    files: [
+        ...FILE_EXPECTATIONS.map((e) => ({ path: e.paths[0].replace("**/*", "registry.lab:5000/ca"), owner: e.owner, group: e.group, mode: e.mode })),
+        { path: "/etc/docker/tls/ca.pem", owner: "root", group: "root", mode: "444" },
+        { path: "/etc/docker/tls/key.pem", owner: "root", group: "root", mode: "400" },
+    ],
+    tlsFiles: [{ key: "tlscacert", path: "/etc/docker/tls/ca.pem" }, { key: "tlskey", path: "/etc/docker/tls/key.pem" }],
+    docker: { securityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json", "name=rootless"], swarm: "inactive", images: 4, imagesInUse: 3, containers: 30, containersRunning: 10 },
     driver: { version: "580.159.03", raw: "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.03  Release Build  (dvs-builder@U16-I1-N08-02-2)  Thu May 14 2026\n" },
     options: { seccompSha256: [SHA] },
 };
@@ -43,8 +49,28 @@ const badCases: Record<string, { facts: HostFacts; message: string }> = {
         message: `the seccomp profile /etc/docker/seccomp.json has sha256 ${"0".repeat(64)}, not the deployed profile's ${SHA}`,
     },
     "GNH-RUNTIME-FILE-PERMISSIONS": {
-        facts: { ...hardened, files: [{ path: "/etc/docker/daemon.json", owner: "root", group: "root", mode: "606" }] },
+        facts: { ...hardened, files: [{ path: "/etc/docker/daemon.json", owner: "root", group: "root", mode: "606" }, ...hardened.files!] },
         message: "/etc/docker/daemon.json is root:root 606, expected root:root 644 or stricter (CIS 3.17, 3.18)",
+    },
+    "GNH-DAEMON-ROOTLESS": {
+        facts: { ...hardened, docker: { ...hardened.docker!, securityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json"] } },
+        message: "dockerd runs as root (rootful): docker info lists no name=rootless",
+    },
+    "GNH-RUNTIME-TLS-FILES": {
+        facts: { ...hardened, files: [...hardened.files!.filter((f) => f.path !== "/etc/docker/tls/key.pem"), { path: "/etc/docker/tls/key.pem", owner: "root", group: "root", mode: "440" }] },
+        message: "tlskey /etc/docker/tls/key.pem is root:root 440, expected root:root 400 or stricter",
+    },
+    "GNH-HOST-SWARM-MODE": {
+        facts: { ...hardened, docker: { ...hardened.docker!, swarm: "active" } },
+        message: "swarm mode is active",
+    },
+    "GNH-HOST-IMAGE-SPRAWL": {
+        facts: { ...hardened, docker: { ...hardened.docker!, images: 40, imagesInUse: 3 } },
+        message: "37 of 40 images are used by no container",
+    },
+    "GNH-HOST-CONTAINER-SPRAWL": {
+        facts: { ...hardened, docker: { ...hardened.docker!, containers: 40, containersRunning: 10 } },
+        message: "30 containers are not running (more than 25)",
     },
 };
 

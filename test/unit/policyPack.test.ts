@@ -18,9 +18,12 @@ import { RULE_OPTIONS } from "../../rules/ruleOptions";
 const JULY_2026 = new Date("2026-07-15T12:00:00Z");
 const pack = policiesFromCatalog({ now: () => JULY_2026 });
 
-/** Findings other than the advisory that every hardened node has (userns-remap is opt-in). */
+/** The advisories every hardened node has, documented choices: userns-remap is opt-in, no authorization plugin is installed. */
+const DOCUMENTED_ADVISORIES = ["GNH-DAEMON-USERNS-REMAP", "GNH-DAEMON-AUTHORIZATION"];
+
+/** Findings other than the documented advisories. */
 async function findings(resource: SyntheticResource, config: PackConfig = {}): Promise<Finding[]> {
-    return (await analyzeInProcess(pack, resource, config)).filter((f) => f.policy !== "GNH-DAEMON-USERNS-REMAP");
+    return (await analyzeInProcess(pack, resource, config)).filter((f) => !DOCUMENTED_ADVISORIES.includes(f.policy));
 }
 
 const only = (list: Finding[]) => list.map((f) => `${f.enforcementLevel} ${f.policy}`);
@@ -30,7 +33,7 @@ describe("the pack over our resources' inputs", () => {
         expect(await findings(daemonResource("gpu-01"))).toEqual([]);
         expect(await findings(toolkitResource("gpu-01"))).toEqual([]);
         expect(await findings(containerResource("trainer", 0))).toEqual([]);
-        expect(only(await analyzeInProcess(pack, daemonResource("gpu-01")))).toEqual(["advisory GNH-DAEMON-USERNS-REMAP"]);
+        expect(only(await analyzeInProcess(pack, daemonResource("gpu-01")))).toEqual(["advisory GNH-DAEMON-USERNS-REMAP", "advisory GNH-DAEMON-AUTHORIZATION"]);
     });
 
     it("names the node, the rule and the fix", async () => {
