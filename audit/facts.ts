@@ -143,6 +143,18 @@ function dockerInfoFacts(info: DockerInfo, imagesInUse: ReadonlySet<string>): Do
     };
 }
 
+/** "DIR\nMOUNTPOINT" from the probe; undefined when findmnt could not say. */
+export function parseRootMount(section: { code: number; stdout: string }): { dir: string; mountPoint: string } | undefined {
+    const [dir, mountPoint] = section.stdout.split("\n").map((l) => l.trim());
+    return section.code === 0 && dir && mountPoint ? { dir, mountPoint } : undefined;
+}
+
+/** getent's "docker:x:999:alice,bob" -> ["alice", "bob"]. */
+export function parseGroupMembers(line: string): string[] {
+    const members = line.trim().split(":")[3] ?? "";
+    return members.split(",").map((m) => m.trim()).filter((m) => m !== "");
+}
+
 /** The TLS files daemon.json names, as dockerd reads the keys (strings; anything else it refuses). */
 export function tlsFilesOf(daemon: DaemonJson): { key: string; path: string }[] {
     return ["tlscacert", "tlscert", "tlskey"].flatMap((key) => (typeof daemon[key] === "string" && daemon[key] !== "" ? [{ key, path: daemon[key] as string }] : []));
@@ -274,6 +286,9 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
             seccomp: seccompConfigured ? { path: seccompPath, sha256: seccompHash?.trim() || undefined } : undefined,
             docker: info === undefined ? undefined : dockerInfoFacts(info, imageIds),
             tlsFiles: daemon === undefined ? undefined : tlsFilesOf(daemon),
+            dockerRootMount: parseRootMount(probe["docker-root-mount"]),
+            // getent exits 2 when there is no docker group: no member can reach the socket that way
+            dockerGroup: probe["docker-group"].code === 0 ? parseGroupMembers(probe["docker-group"].stdout) : undefined,
             files: parseStat(probe.stat.stdout),
             driver: probe["nvidia-driver"].code === 0
                 ? { version: parseDriverVersion(probe["nvidia-driver"].stdout), raw: probe["nvidia-driver"].stdout }

@@ -21,6 +21,9 @@ section daemon-json cat /etc/docker/daemon.json
 section docker-info docker info --format '{{json .}}'
 seccomp_path=$(sed -n 's/.*"seccomp-profile"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' /etc/docker/daemon.json 2>/dev/null | head -n 1)
 [ -n "$seccomp_path" ] || seccomp_path=$seccomp_default
+# CIS 1.1.1: the filesystem that holds Docker's root directory, and the docker group's members (1.1.2)
+section docker-root-mount sh -c 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null); [ -n "$d" ] || d=/var/lib/docker; printf "%s\n" "$d"; findmnt -n -o TARGET -T "$d"'
+section docker-group getent group docker
 section seccomp-sha256 sh -c 'printf "%s\n" "$1"; [ -f "$1" ] && sha256sum "$1" | cut -d" " -f1' gnh "$seccomp_path"
 # shellcheck disable=SC2086
 section dpkg dpkg-query -W -f '${Package}\t${Version}\t${db:Status-Abbrev}\n' $packages

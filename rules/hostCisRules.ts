@@ -1,5 +1,5 @@
 // CIS Docker Benchmark 1.6.0 host controls judged on the running daemon (docker info) and the
-// files daemon.json names: rootless mode (2.1), TLS file owners and modes (3.9-3.14), swarm mode
+// files daemon.json names: Docker's partition (1.1.1), the docker group (1.1.2), rootless mode (2.1), TLS file owners and modes (3.9-3.14), swarm mode
 // (5.1) and sprawl (6.1, 6.2). Each says in its rationale why it is mandatory or advisory.
 import { modeAllowed } from "../lib/fileModes";
 import type { HostFacts, LiveRule } from "./liveRules";
@@ -12,6 +12,39 @@ const UNUSED_IMAGES_ALLOWED = 5;
 
 const onDocker = (check: (docker: NonNullable<HostFacts["docker"]>) => Verdict) => (facts: HostFacts): Verdict =>
     facts.docker === undefined ? notApplicable("docker info did not answer") : check(facts.docker);
+
+export const hostDockerPartition: LiveRule = {
+    id: "GNH-HOST-DOCKER-PARTITION",
+    title: "Docker's data lives on a filesystem of its own",
+    severity: "low",
+    controls: [cis("1.1.1")],
+    rationale: "Advisory: images and container layers (tens of GB per CUDA image) that share the root filesystem can fill it, and a full / stops logging, auditd and sshd. A separate filesystem is a provisioning choice this project cannot make after the fact.",
+    remediation: "Mount a filesystem of its own at Docker's root directory (/var/lib/docker) when the node is provisioned.",
+    enforcement: "advisory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => {
+        const mount = facts.dockerRootMount;
+        if (mount === undefined) {
+            return notApplicable("the filesystem of Docker's root directory is not known");
+        }
+        return mount.mountPoint === "/" ? fail(`Docker's root directory ${mount.dir} is on the root filesystem`) : pass;
+    },
+};
+
+export const hostDockerGroup: LiveRule = {
+    id: "GNH-HOST-DOCKER-GROUP",
+    title: "No user controls Docker through the docker group",
+    severity: "medium",
+    controls: [cis("1.1.2")],
+    rationale: "Advisory: every member of the docker group can start a privileged container, which is root on the node, with no authorization plugin to stop them (CIS 2.12). Who is trusted is the fleet's decision, so the members are named for review rather than refused.",
+    remediation: "Remove users from the docker group (gpasswd -d USER docker); give them sudo rules for what they need, or jobs through the scheduler.",
+    enforcement: "advisory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => {
+        const members = facts.dockerGroup ?? [];
+        return members.length > 0 ? fail(`the docker group has member${members.length > 1 ? "s" : ""} ${members.join(", ")}: each is root on the node`) : pass;
+    },
+};
 
 export const daemonRootless: LiveRule = {
     id: "GNH-DAEMON-ROOTLESS",
@@ -107,4 +140,4 @@ export const hostContainerSprawl: LiveRule = {
     }),
 };
 
-export const hostCisRules: readonly LiveRule[] = [daemonRootless, runtimeTlsFiles, hostSwarmMode, hostImageSprawl, hostContainerSprawl];
+export const hostCisRules: readonly LiveRule[] = [hostDockerPartition, hostDockerGroup, daemonRootless, runtimeTlsFiles, hostSwarmMode, hostImageSprawl, hostContainerSprawl];

@@ -47,6 +47,10 @@ export interface HostFacts {
     readonly advisories?: AdvisoryData;
     /** What the running daemon reports (docker info); undefined when it did not answer. */
     readonly docker?: DockerInfoFacts;
+    /** Docker's root directory and the mount point of the filesystem that holds it (findmnt). */
+    readonly dockerRootMount?: { readonly dir: string; readonly mountPoint: string };
+    /** Members of the docker group; undefined when there is no such group. */
+    readonly dockerGroup?: readonly string[];
     /** The TLS files daemon.json names (tlscacert, tlscert, tlskey). */
     readonly tlsFiles?: readonly { readonly key: string; readonly path: string }[];
 }

@@ -22,6 +22,8 @@ const hardened: HostFacts = {
         { path: "/etc/docker/tls/key.pem", owner: "root", group: "root", mode: "400" },
     ],
     tlsFiles: [{ key: "tlscacert", path: "/etc/docker/tls/ca.pem" }, { key: "tlskey", path: "/etc/docker/tls/key.pem" }],
+    dockerRootMount: { dir: "/var/lib/docker", mountPoint: "/var/lib/docker" },
+    dockerGroup: [],
     docker: { securityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json", "name=rootless"], swarm: "inactive", images: 4, imagesInUse: 3, containers: 30, containersRunning: 10 },
     driver: { version: "580.159.03", raw: "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.03  Release Build  (dvs-builder@U16-I1-N08-02-2)  Thu May 14 2026\n" },
     options: { seccompSha256: [SHA] },
@@ -51,6 +53,14 @@ const badCases: Record<string, { facts: HostFacts; message: string }> = {
     "GNH-RUNTIME-FILE-PERMISSIONS": {
         facts: { ...hardened, files: [{ path: "/etc/docker/daemon.json", owner: "root", group: "root", mode: "606" }, ...hardened.files!] },
         message: "/etc/docker/daemon.json is root:root 606, expected root:root 644 or stricter (CIS 3.17, 3.18)",
+    },
+    "GNH-HOST-DOCKER-PARTITION": {
+        facts: { ...hardened, dockerRootMount: { dir: "/var/lib/docker", mountPoint: "/" } },
+        message: "Docker's root directory /var/lib/docker is on the root filesystem",
+    },
+    "GNH-HOST-DOCKER-GROUP": {
+        facts: { ...hardened, dockerGroup: ["alice", "ci"] },
+        message: "the docker group has members alice, ci: each is root on the node",
     },
     "GNH-DAEMON-ROOTLESS": {
         facts: { ...hardened, docker: { ...hardened.docker!, securityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json"] } },
