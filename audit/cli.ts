@@ -4,7 +4,7 @@
 //                    [--report FORMAT:FILE]... [--concurrency N] [--timeout SECONDS] [--fail-on mandatory|advisory]
 //                    [--exclude ID[,ID]] [--include ID[,ID]] [--node NAME[,NAME]]
 //                    [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
-//                    [--writable-host-path PATH] [--seccomp-sha256 HEX] [--verbose]
+//                    [--writable-host-path PATH] [--seccomp-sha256 HEX] [--benchmark cis-docker-1.6.0] [--verbose]
 // Exit codes: 0 clean, 1 violations, 2 could not run (bad arguments, or a node not audited).
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -21,6 +21,8 @@ import { closeAllSessions, installSessionCleanup } from "../transport/ssh";
 import { exitCode, NodeResult } from "./evaluate";
 import { Format, FORMATS, render } from "./report";
 import { auditFleet } from "./run";
+import { BenchmarkName, BENCHMARKS } from "./benchmark";
+import { renderBenchmark } from "./benchmarkReport";
 import { findProjectRoot } from "../lib/projectRoot";
 import { DEFAULT_ALLOWED_REGISTRIES } from "../rules/containerRules";
 
@@ -48,6 +50,8 @@ export interface CliOptions {
     seccompSha256: string[];
     /** A newer advisory data file than the built-in one. */
     advisories?: string;
+    /** Report per control of this benchmark instead of per rule. */
+    benchmark?: BenchmarkName;
     verbose: boolean;
 }
 
@@ -56,11 +60,11 @@ const USAGE = `usage: gnh-audit [--stack NAME | --fleet FILE] [--format ${FORMAT
                  [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...]
                  [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
                  [--writable-host-path PATH] [--allow-registry HOST[:PORT]] [--seccomp-sha256 HEX]
-                 [--advisories FILE] [--verbose]
+                 [--advisories FILE] [--benchmark ${BENCHMARKS.join("|")}] [--verbose]
 exit codes: 0 clean, 1 violations, 2 could not run`;
 
 const VALUE_OPTIONS = ["fleet", "stack", "format", "output", "report", "concurrency", "timeout", "fail-on", "exclude", "include", "node",
-    "trust-fingerprint", "allow-http-host", "allow-capability", "writable-host-path", "allow-registry", "seccomp-sha256", "advisories"] as const;
+    "trust-fingerprint", "allow-http-host", "allow-capability", "writable-host-path", "allow-registry", "seccomp-sha256", "advisories", "benchmark"] as const;
 const CLI_OPTIONS = {
     ...Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: "string" as const, multiple: true }])),
     output: { type: "string" as const, short: "o", multiple: true },
@@ -168,6 +172,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "allow-registry": options.allowRegistries.push(...list(value())); break;
             case "seccomp-sha256": options.seccompSha256.push(...list(value())); break;
             case "advisories": options.advisories = value(); break;
+            case "benchmark": {
+                const v = value();
+                if (!(BENCHMARKS as readonly string[]).includes(v)) {
+                    throw new UsageError(`--benchmark must be one of ${BENCHMARKS.join(", ")}, not ${JSON.stringify(v)}`);
+                }
+                options.benchmark = v as BenchmarkName;
+                break;
+            }
             case "verbose": options.verbose = true; break;
             case "help": throw new UsageError("");
         }
@@ -268,10 +280,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         toolVersion: toolVersion(), fleetFile: fleetName.startsWith("..") ? path.resolve(options.fleet) : fleetName, fleetText, startedAt, verbose: options.verbose,
         advisories: { updated: advisories.updated, origin: advisories.origin, ...advisoryDataStatus(advisories, startedAt) },
     };
+    const renderAs = (format: Format) => (options.benchmark ? renderBenchmark(format, results, context) : render(format, results, context));
     for (const [format, file] of options.reports) {
-        fs.writeFileSync(file, render(format, results, context));
+        fs.writeFileSync(file, renderAs(format));
     }
-    const text = render(options.format, results, context);
+    const text = renderAs(options.format);
     if (options.output) {
         fs.writeFileSync(options.output, text);
         if (options.format !== "table") {

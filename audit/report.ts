@@ -187,12 +187,17 @@ export function renderSarif(results: readonly NodeResult[], context: ReportConte
 // ---------------------------------------------------------------- junit
 
 /** Drops the characters XML 1.0 cannot carry at all; the builder escapes the rest (&, <, >, quotes). */
-function xmlText(text: string): string {
+export function xmlText(text: string): string {
     // eslint-disable-next-line no-control-regex
     return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
 }
 
 const junitBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@", textNodeName: "#text", format: true, indentBy: "  ", suppressEmptyNode: true });
+
+/** A JUnit document ("@" attributes, "#text" text) as XML, with its declaration. */
+export function junitXml(testsuites: Record<string, unknown>): string {
+    return junitBuilder.build({ "?xml": { "@version": "1.0", "@encoding": "UTF-8" }, testsuites }) as string;
+}
 
 function counts(findings: readonly Finding[], errors: number) {
     return {
@@ -226,9 +231,5 @@ export function renderJunit(results: readonly NodeResult[]): string {
             testcase: [...unreachable, ...result.findings.map(junitCase)],
         };
     });
-    const doc = {
-        "?xml": { "@version": "1.0", "@encoding": "UTF-8" },
-        testsuites: { "@name": "gnh-audit", ...counts(results.flatMap((r) => r.findings), unaudited), testsuite: suites },
-    };
-    return junitBuilder.build(doc) as string;
+    return junitXml({ "@name": "gnh-audit", ...counts(results.flatMap((r) => r.findings), unaudited), testsuite: suites });
 }
