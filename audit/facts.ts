@@ -160,7 +160,7 @@ export function tlsFilesOf(daemon: DaemonJson): { key: string; path: string }[] 
     return ["tlscacert", "tlscert", "tlskey"].flatMap((key) => (typeof daemon[key] === "string" && daemon[key] !== "" ? [{ key, path: daemon[key] as string }] : []));
 }
 
-/** "### <full container id>" then one command name a line (docker top -eo comm, header dropped). */
+/** "### <full container id>" then "PID COMMAND" lines (docker top -o pid,comm, header dropped). */
 export function parseContainerProcesses(text: string): Map<string, string[]> {
     const byId = new Map<string, string[]>();
     let current: string[] | undefined;
@@ -170,7 +170,7 @@ export function parseContainerProcesses(text: string): Map<string, string[]> {
             current = [];
             byId.set(header[1], current);
         } else if (current !== undefined && line.trim() !== "") {
-            current.push(line.trim());
+            current.push(line.trim().replace(/^\d+\s+/, ""));
         }
     }
     return byId;
@@ -257,6 +257,9 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
     const seccompConfigured = daemon !== undefined && typeof daemon["seccomp-profile"] === "string" && daemon["seccomp-profile"] !== "unconfined";
 
     const processes = probe["container-processes"].code === 0 ? parseContainerProcesses(probe["container-processes"].stdout) : new Map<string, string[]>();
+    if (probe["container-processes"].code !== 0) {
+        warnings.push(`listing the containers' processes failed: ${probe["container-processes"].stderr.trim().split("\n")[0] ?? ""}`);
+    }
     let containers: ContainerSpec[] = [];
     const imageIds = new Set<string>();
     if (probe.containers.code === 0) {

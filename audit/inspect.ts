@@ -154,6 +154,7 @@ export function containerSpecFromInspect(inspect: DockerInspect, processes?: rea
         cgroupParent: host.CgroupParent ?? "",
         ulimits: (host.Ulimits ?? []).map((u) => u.Name ?? ""),
         healthcheck: healthcheckOf(config),
+        running: inspect.State?.Running,
         processes: inspect.State?.Running === false ? undefined : processes,
     };
 }

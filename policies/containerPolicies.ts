@@ -198,6 +198,7 @@ const SPEC_FIELD_INPUTS: Readonly<Record<keyof ContainerSpec, readonly (keyof Co
     cgroupParent: ["cgroupParent"],
     ulimits: ["ulimits"],
     healthcheck: ["healthcheck"],
+    running: [],
     processes: [],
 };
 

@@ -47,12 +47,14 @@ section audit-rules sh -c 'for f in /etc/audit/rules.d/*.rules /etc/audit/audit.
 section audit-loaded sh -c 'systemctl is-active --quiet auditd 2>/dev/null || exit 3; command -v auditctl >/dev/null 2>&1 || exit 4; auditctl -l'
 # the loaded NVIDIA kernel driver (absent without a GPU driver: the section exits non-zero)
 section nvidia-driver cat /proc/driver/nvidia/version
-# each running container's process names as the host's ps sees them (docker top: nothing runs inside it)
+# each running container's processes as the host's ps sees them, "PID COMMAND" lines (docker top:
+# nothing runs inside the container; docker top needs the PID column)
 # shellcheck disable=SC2317 # called through section
 container_processes() {
   for id in $(docker ps -q --no-trunc); do
     printf '### %s\n' "$id"
-    docker top "$id" -eo comm | tail -n +2
+    docker top "$id" -o pid,comm >"$t/top" || return 1
+    tail -n +2 "$t/top"
   done
 }
 section container-processes container_processes

@@ -59,8 +59,11 @@ export const containerSshd: ContainerRule = {
     enforcement: "mandatory",
     checkedAt: ["audit"],
     evaluate: ({ container }) => {
-        if (container.processes === undefined) {
+        if (container.running === false) {
             return notApplicable(`${named(container)} is not running: its processes are known only while it runs`);
+        }
+        if (container.processes === undefined) {
+            return container.running === true ? fail(`${named(container)} runs, and its processes could not be read`) : notApplicable("the processes are known on the node");
         }
         return container.processes.some((p) => p === "sshd" || p.startsWith("sshd:")) ? fail(`${named(container)} runs sshd`) : pass;
     },

@@ -76,7 +76,9 @@ export interface ContainerSpec {
     readonly ulimits?: readonly string[];
     /** "set": a health check runs; "none": none, or disabled; undefined: the image decides, unknown here. */
     readonly healthcheck?: "set" | "none";
-    /** Command names of the processes running in it (docker top); undefined = not running or unknown. */
+    /** Whether it runs now (docker inspect); undefined before it exists. */
+    readonly running?: boolean;
+    /** Command names of the processes running in it (docker top); undefined = not running, or not read. */
     readonly processes?: readonly string[];
 }
 

@@ -2,6 +2,7 @@
 // AppArmor/SELinux, icc and default-ulimits, and the processes running in the container.
 import { describe, expect, it } from "vitest";
 import { containerSpecFromInspect, DockerInspect } from "../../audit/inspect";
+import { parseContainerProcesses } from "../../audit/facts";
 import { containerAppArmor, containerDefaultBridge, containerSelinux, containerSshd, containerUlimits } from "../../rules/containerCisRules";
 
 const base: DockerInspect = { Id: "c0ffee", Name: "/job", AppArmorProfile: "", Config: { User: "1000" }, HostConfig: { NetworkMode: "bridge", SecurityOpt: [] } };
@@ -35,6 +36,8 @@ describe("GNH-CONTAINER-SSHD", () => {
         expect(containerSshd.evaluate({ container: spec({}, ["python3", "sshd-keygen-helper-not"]) }).status).toBe("pass");
         expect(containerSshd.evaluate({ container: spec({}, undefined) }).status).toBe("not-applicable");
         expect(containerSshd.evaluate({ container: spec({ State: { Running: false } }, ["sshd"]) }).status).toBe("not-applicable");
+        // fails closed: a running container whose processes could not be listed
+        expect(containerSshd.evaluate({ container: spec({ State: { Running: true } }, undefined) })).toEqual({ status: "fail", message: "container job runs, and its processes could not be read" });
     });
 });
 
@@ -51,5 +54,14 @@ describe("GNH-CONTAINER-ULIMITS and GNH-CONTAINER-DEFAULT-BRIDGE", () => {
     it("do not guess before the daemon is known", () => {
         expect(containerUlimits.evaluate({ container: spec() }).status).toBe("not-applicable");
         expect(containerDefaultBridge.evaluate({ container: spec() }).status).toBe("not-applicable");
+    });
+});
+
+describe("the probe's process listing", () => {
+    it("reads docker top's PID COMMAND lines per container id", () => {
+        const id = "8".repeat(64);
+        const parsed = parseContainerProcesses(`### ${id}\n   1246 sshd\n   1250 python3 -u\n### ${"9".repeat(64)}\n`);
+        expect(parsed.get(id)).toEqual(["sshd", "python3 -u"]);
+        expect(parsed.get("9".repeat(64))).toEqual([]);
     });
 });
