@@ -1,4 +1,4 @@
-// CIS Docker Benchmark 1.6 section 1.1.3-1.1.18: auditd watches on the Docker daemon, its
+// CIS Docker Benchmark 1.6.0 section 1.1.3-1.1.18: auditd watches on the Docker daemon, its
 // configuration and the binaries under it. One catalog entry per CIS control, each with where
 // the thing lives (`sources`, resolved on the node: Debian's dockerd is /usr/sbin/dockerd, units
 // live where systemd says). The same entry drives what DockerAuditRules writes, what the policy

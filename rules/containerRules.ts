@@ -1,4 +1,4 @@
-// Container controls (CIS Docker Benchmark 1.6 section 5 and the seed checklist) over one
+// Container controls (CIS Docker Benchmark 1.6.0 sections 4 and 5 and the seed checklist) over one
 // normalized container spec. Both engines produce that spec: the policy pack from
 // `docker:index/container:Container` inputs, the live audit from `docker inspect`
 // (policies/containerPolicies.ts and audit/inspect.ts hold the two normalizers), so one check

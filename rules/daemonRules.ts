@@ -1,4 +1,4 @@
-// Docker daemon controls (CIS Docker Benchmark 1.6 section 2 and the seed checklist), each
+// Docker daemon controls (CIS Docker Benchmark 1.6.0 section 2 and the seed checklist), each
 // defined once: what it wants in daemon.json (`desired`, applied by HardenedDockerDaemon) and how
 // it judges a daemon.json (`evaluate`, used by the policy pack and the live audit).
 import { DaemonJson } from "../lib/daemonJson";
