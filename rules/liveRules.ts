@@ -271,14 +271,15 @@ export const FILE_EXPECTATIONS: readonly FileExpectation[] = [
     { paths: ["/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service"], owner: "root", group: "root", mode: "644", controls: [cis("3.1"), cis("3.2")], enforced: true },
     { paths: ["/lib/systemd/system/docker.socket", "/usr/lib/systemd/system/docker.socket", "/etc/systemd/system/docker.socket"], owner: "root", group: "root", mode: "644", controls: [cis("3.3"), cis("3.4")], enforced: true },
     { paths: ["/etc/docker"], owner: "root", group: "root", mode: "755", controls: [cis("3.5"), cis("3.6")], enforced: true },
-    { paths: ["/var/run/docker.sock"], owner: "root", group: "docker", mode: "660", controls: [cis("3.15"), cis("3.16")] },
+    // sockets: systemd recreates them from docker.socket / containerd's own settings on restart, with these same values
+    { paths: ["/var/run/docker.sock"], owner: "root", group: "docker", mode: "660", controls: [cis("3.15"), cis("3.16")], enforced: true },
     // Docker reads a registry's CA (*.crt), client certificate (*.cert) and key (*.key) from certs.d/<host:port>/
     { paths: ["/etc/docker/certs.d/**/*.crt", "/etc/docker/certs.d/**/*.cert"], owner: "root", group: "root", mode: "444", controls: [cis("3.7"), cis("3.8")], enforced: true },
     { paths: ["/etc/docker/certs.d/**/*.key"], owner: "root", group: "root", mode: "400", controls: [cis("3.7"), cis("3.8")], enforced: true },
     { paths: ["/etc/docker/daemon.json"], owner: "root", group: "root", mode: "644", controls: [cis("3.17"), cis("3.18")], enforced: true },
     { paths: ["/etc/default/docker"], owner: "root", group: "root", mode: "644", controls: [cis("3.19"), cis("3.20")], enforced: true },
     { paths: ["/etc/sysconfig/docker"], owner: "root", group: "root", mode: "644", controls: [cis("3.21"), cis("3.22")], enforced: true },
-    { paths: ["/run/containerd/containerd.sock"], owner: "root", group: "root", mode: "660", controls: [cis("3.23"), cis("3.24")] },
+    { paths: ["/run/containerd/containerd.sock"], owner: "root", group: "root", mode: "660", controls: [cis("3.23"), cis("3.24")], enforced: true },
     { paths: ["/etc/docker/seccomp.json"], owner: "root", group: "root", mode: "644", controls: [cis("2.17"), seed("seccomp profile writable by root only")] },
     { paths: ["/etc/nvidia-container-runtime/config.toml"], owner: "root", group: "root", mode: "644", controls: [seed("toolkit config.toml writable by root only")] },
     { paths: ["/etc/cdi", "/var/run/cdi"], owner: "root", group: "root", mode: "755", controls: [seed("CDI spec directories writable by root only")] },
