@@ -17,9 +17,7 @@ export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const MIB = 1024 * 1024;
 
 
-export function isUnder(path: string, root: string): boolean {
-    return root === "/" ? path === "/" : path === root || path.startsWith(`${root}/`);
-}
+export { isUnder } from "../rules/normalisers/hostPath";
 
 export function registryProblems(image: string, allowed: readonly string[]): string[] {
     const registry = parseImageReference(image).registry;

@@ -7,7 +7,8 @@
 // Every unsafe argument is refused here, each with its own message, before any resource exists;
 // then the finished spec is run through every container rule, so a spec that this module returns
 // passes them all (the PIDs limit included: the `docker run` form sets it).
-import { ContainerMountSpec, containerGpuChannel, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
+import { ContainerMountSpec, containerGpuChannel, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, RUNTIME_SOCKETS, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
+import { reaches } from "../rules/normalisers/hostPath";
 import { absolutePathProblems, CONTAINER_NAME, DEVICE_ENV, ENV_NAME, gpuChoice, imageProblems, isIp, isUnder, MIB, positive, registryProblems, userProblems } from "./containerArgChecks";
 
 /** Where the toolkit's hook looks for GPUs requested as volume mounts (accept-nvidia-visible-devices-as-volume-mounts). */
@@ -190,7 +191,7 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
             return undefined;
         }
         const normal = normalizeHostPath(p);
-        if (SENSITIVE_HOST_PATHS.some((root) => isUnder(normal, root) || isUnder(root, normal))) {
+        if (SENSITIVE_HOST_PATHS.some((root) => reaches(normal, root))) {
             problems.push(`"writableHostPaths" entry ${JSON.stringify(p)} is (or contains) a sensitive host path: it can only be mounted read-only`);
             return undefined;
         }
@@ -205,8 +206,8 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
         }
         const source = normalizeHostPath(mount.source);
         const target = normalizeHostPath(mount.target);
-        if (/(docker|containerd)[^/]*\.sock$/.test(source) || isUnder(source, "/run/containerd") || isUnder(source, "/var/run/containerd")) {
-            problems.push(`"hostPaths" source ${JSON.stringify(mount.source)} is a container runtime socket: that is root on the node, read-only or not`);
+        if (RUNTIME_SOCKETS.some((socket) => isUnder(socket, source)) || isUnder(source, "/run/containerd") || isUnder(source, "/var/run/containerd")) {
+            problems.push(`"hostPaths" source ${JSON.stringify(mount.source)} is (or holds) a container runtime socket: that is root on the node, read-only or not`);
             continue;
         }
         if (isUnder(target, GPU_MOUNT_ROOT) || isUnder(target, "/run/nvidia-container-devices")) {

@@ -7,6 +7,10 @@ import { ContainerFacts, ContainerRule, DEFAULT_ALLOWED_REGISTRIES, named, secur
 import { containerCisRules } from "./containerCisRules";
 import { containerGpuChannel, containerGpusExplicit } from "./containerGpuRules";
 import { parseImageReference, registryAllowed } from "./imageReference";
+import { rootProblem } from "./normalisers/dockerUser";
+import { goParseBool } from "./normalisers/goBool";
+import { isEveryInterface } from "./normalisers/hostAddress";
+import { cleanPath, isUnder, reaches } from "./normalisers/hostPath";
 
 // The spec's types and the GPU rules live beside this file; importers keep one entry point.
 export * from "./containerFacts";
@@ -51,8 +55,6 @@ export const containerCapabilities: ContainerRule = {
     },
 };
 
-const ROOT_USERS = new Set(["", "root", "0"]);
-
 export const containerNonRoot: ContainerRule = {
     id: "GNH-CONTAINER-NON-ROOT",
     title: "Containers run as a non-root user",
@@ -63,56 +65,42 @@ export const containerNonRoot: ContainerRule = {
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
     evaluate: ({ container }) => {
-        const user = container.user.split(":")[0].trim();
-        if (ROOT_USERS.has(user)) {
-            return fail(user === "" ? `${named(container)} sets no user: it runs as root unless the image says otherwise` : `${named(container)} runs as ${container.user}`);
-        }
-        return pass;
+        const problem = rootProblem(container.user);
+        return problem === undefined ? pass : fail(`${named(container)} ${problem}`);
     },
 };
 
-/** Host paths that must never be writable from a container (a prefix match covers what is under them). */
+/**
+ * Host paths that must never be writable from a container. A bind reaches one when it lies under it
+ * or is a directory that holds it (a bind of / or /var reaches them all).
+ */
 export const SENSITIVE_HOST_PATHS = [
-    "/", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root", "/sys", "/usr", "/bin", "/sbin",
+    "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root", "/sys", "/usr", "/bin", "/sbin",
     "/var/lib/docker", "/var/lib/containerd", "/run/containerd", "/var/run/containerd",
     "/var/run/docker.sock", "/run/docker.sock", "/var/run/cdi", "/run/cdi",
 ];
 
-/** "/etc/./ssh/" -> "/etc/ssh"; "/var/run/x" -> "/run/x" is NOT applied: both spellings are listed. */
-export function normalizeHostPath(p: string): string {
-    const parts: string[] = [];
-    for (const part of p.split("/")) {
-        if (part === "" || part === ".") {
-            continue;
-        }
-        if (part === "..") {
-            parts.pop();
-        } else {
-            parts.push(part);
-        }
-    }
-    return `/${parts.join("/")}`;
-}
+/** The container runtimes' API sockets (both spellings: /var/run is /run). Any bind that reaches one is root on the node. */
+export const RUNTIME_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock"];
 
-function isUnder(path: string, root: string): boolean {
-    return root === "/" ? path === "/" : path === root || path.startsWith(`${root}/`);
-}
+/** Go's filepath.Clean (rules/normalisers/hostPath.ts), under the name the rules' users know. */
+export const normalizeHostPath = cleanPath;
 
 export const containerSensitiveMounts: ContainerRule = {
     id: "GNH-CONTAINER-SENSITIVE-MOUNTS",
     title: "Sensitive host paths are mounted read-only, if at all",
     severity: "critical",
     controls: [cis("5.6"), seed("sensitive mounts read-only")],
-    rationale: "A writable bind of /etc, /, /usr, /proc, /sys or the container runtime's state lets a container rewrite the host: add a user, a cron job, an OCI hook, a toolkit config.toml.",
+    rationale: "A writable bind of /etc, /, /usr, /proc, /sys or the container runtime's state lets a container rewrite the host: add a user, a cron job, an OCI hook, a toolkit config.toml. Judged on the cleaned path (Go's filepath.Clean, as Docker does: /etc/./x, //etc, /srv/../etc), both ways: a bind under a sensitive path and a bind of a directory that holds one (/var holds /var/lib/docker).",
     remediation: "Mount host paths read-only (:ro, readOnly: true), mount only the subdirectory the workload needs, or allow-list a path on purpose.",
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
     evaluate: ({ container, options }) => {
-        const allowed = (options?.writableHostPaths ?? []).map(normalizeHostPath);
+        const allowed = (options?.writableHostPaths ?? []).map(cleanPath);
         const bad = container.mounts.filter((m) => m.type === "bind" && !m.readOnly && m.source !== undefined)
-            .map((m) => ({ ...m, source: normalizeHostPath(m.source as string) }))
-            .filter((m) => SENSITIVE_HOST_PATHS.some((root) => isUnder(m.source, root)))
-            .filter((m) => !allowed.some((a) => isUnder(m.source, a)));
+            .map((m) => ({ ...m, source: cleanPath(m.source as string) }))
+            .filter((m) => SENSITIVE_HOST_PATHS.some((root) => reaches(m.source, root)))
+            .filter((m) => !allowed.some((a) => isUnder(m.source, a) && !SENSITIVE_HOST_PATHS.some((root) => isUnder(root, m.source))));
         return bad.length > 0
             ? fail(`${named(container)} mounts ${bad.map((m) => `${m.source} (at ${m.target})`).join(", ")} read-write`)
             : pass;
@@ -124,13 +112,16 @@ export const containerDockerSocket: ContainerRule = {
     title: "The Docker socket is not mounted into containers",
     severity: "critical",
     controls: [cis("5.32")],
-    rationale: "The Docker API is root on the host, read-only mount or not: a container holding the socket can start a privileged container.",
+    rationale: "The Docker (and containerd) API is root on the host, read-only mount or not (read-only does not stop connect() on a socket): a container holding the socket can start a privileged container. A bind of a directory that holds a socket (/run, /var/run, /var, /) reaches it too.",
     remediation: "Remove the docker.sock mount; give tooling that needs the API a narrowly scoped proxy instead.",
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
     evaluate: ({ container }) => {
-        const socket = container.mounts.find((m) => m.source !== undefined && /(^|\/)docker\.sock$/.test(normalizeHostPath(m.source)));
-        return socket ? fail(`${named(container)} mounts the Docker socket ${socket.source}`) : pass;
+        const binds = container.mounts.filter((m) => m.type === "bind" && m.source !== undefined);
+        const reached = binds.flatMap((m) => RUNTIME_SOCKETS.filter((socket) => isUnder(socket, m.source as string)).map((socket) => ({ mount: m, socket })));
+        return reached.length > 0
+            ? fail(`${named(container)} reaches ${[...new Set(reached.map((r) => cleanPath(r.mount.source as string) === r.socket ? `the runtime socket ${r.socket}` : `${r.socket} through its bind of ${cleanPath(r.mount.source as string)}`))].join(", ")}`)
+            : pass;
     },
 };
 
@@ -173,11 +164,16 @@ export const containerNoNewPrivileges: ContainerRule = {
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
     evaluate: ({ container, daemon }) => {
+        // the last one given counts, its value read as Go's ParseBool reads it (Docker does)
         const value = securityOpt(container, "no-new-privileges");
-        if (value === "false") {
-            return fail(`${named(container)} sets no-new-privileges=false`);
+        const on = value === undefined ? undefined : value === "" ? true : goParseBool(value);
+        if (value !== undefined && on === undefined) {
+            return fail(`${named(container)} sets no-new-privileges=${value}, which Docker cannot read as a boolean`);
         }
-        if (value === "" || value === "true" || daemon?.noNewPrivileges === true) {
+        if (on === false) {
+            return fail(`${named(container)} sets no-new-privileges=${value}`);
+        }
+        if (on === true || daemon?.noNewPrivileges === true) {
             return pass;
         }
         return fail(`${named(container)} does not set no-new-privileges${daemon === undefined ? "" : " and the daemon does not default it"}`);
@@ -279,8 +275,6 @@ export const containerImagePinned: ContainerRule = {
     },
 };
 
-const EVERY_INTERFACE = new Set(["", "0.0.0.0", "::"]);
-
 export const containerPortsBound: ContainerRule = {
     id: "GNH-CONTAINER-PORTS-BOUND",
     title: "Published ports are bound to one host address",
@@ -291,7 +285,7 @@ export const containerPortsBound: ContainerRule = {
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
     evaluate: ({ container }) => {
-        const open = container.ports.filter((p) => EVERY_INTERFACE.has(p.hostIp.trim()));
+        const open = container.ports.filter((p) => isEveryInterface(p.hostIp));
         const problems = [
             ...(container.publishAllPorts ? ["publishes every exposed port on every interface (-P)"] : []),
             ...open.map((p) => `publishes ${p.external}->${p.internal}/${p.protocol} on every interface`),

@@ -167,7 +167,7 @@ const unsafe: Record<string, [Record<string, unknown>, string]> = {
     "another container's network": [{ network: "container:db" }, '"network" "container:db" is not allowed: use "bridge" or a user-defined network (never the host\'s or another container\'s namespace)'],
     "writable /etc": [{ writableHostPaths: ["/etc/app"] }, '"writableHostPaths" entry "/etc/app" is (or contains) a sensitive host path: it can only be mounted read-only'],
     "writable parent of a sensitive path": [{ writableHostPaths: ["/var/lib"] }, '"writableHostPaths" entry "/var/lib" is (or contains) a sensitive host path: it can only be mounted read-only'],
-    "the docker socket": [{ hostPaths: [{ source: "/var/run/docker.sock", target: "/docker.sock" }] }, '"hostPaths" source "/var/run/docker.sock" is a container runtime socket: that is root on the node, read-only or not'],
+    "the docker socket": [{ hostPaths: [{ source: "/var/run/docker.sock", target: "/docker.sock" }] }, '"hostPaths" source "/var/run/docker.sock" is (or holds) a container runtime socket: that is root on the node, read-only or not'],
     "a relative host path": [{ hostPaths: [{ source: "data", target: "/data" }] }, '"hostPaths" source "data" must be an absolute path'],
     "a GPU request mount by hand": [{ hostPaths: [{ source: "/dev/null", target: "/var/run/nvidia-container-devices/all" }] }, '"hostPaths" target "/var/run/nvidia-container-devices/all" is where the toolkit reads GPU requests: choose GPUs with "gpus"'],
     "ports without an address": [{ bindAddress: undefined }, '"ports" need "bindAddress": the node address to publish on (for example "127.0.0.1"); Docker\'s default is every interface'],

@@ -1,0 +1,58 @@
+// One normaliser per kind of value, each read the way its consumer reads it: Go's filepath.Clean,
+// strconv.Atoi and strconv.ParseBool (Docker and runc), and the unspecified address in every spelling.
+import { describe, expect, it } from "vitest";
+import { containerNoNewPrivileges } from "../../rules/containerRules";
+import { goAtoi, parseDockerUser, rootProblem } from "../../rules/normalisers/dockerUser";
+import { goParseBool } from "../../rules/normalisers/goBool";
+import { isEveryInterface } from "../../rules/normalisers/hostAddress";
+import { cleanPath, isUnder, reaches } from "../../rules/normalisers/hostPath";
+
+describe("host paths", () => {
+    it.each([["/etc/./ssh/", "/etc/ssh"], ["//etc", "/etc"], ["/srv/../etc", "/etc"], ["/../..", "/"], ["/var/run/", "/var/run"]])("cleans %s to %s", (raw, clean) => {
+        expect(cleanPath(raw)).toBe(clean);
+    });
+
+    it("compares by component, both ways", () => {
+        expect(isUnder("/etcetera", "/etc")).toBe(false);
+        expect(isUnder("/etc/ssh", "/etc/")).toBe(true);
+        expect(reaches("/var", "/var/lib/docker")).toBe(true);
+        expect(reaches("/var/lib/docker/volumes", "/var/lib/docker")).toBe(true);
+        expect(reaches("/srv", "/var/lib/docker")).toBe(false);
+    });
+});
+
+describe("users", () => {
+    it("reads numbers as Go's Atoi does", () => {
+        expect(["0", "00", "+0", "-0", "1000"].map(goAtoi)).toEqual([0, 0, 0, 0, 1000]);
+        expect([" 0", "0x0", "0.0", ""].map(goAtoi)).toEqual([undefined, undefined, undefined, undefined]);
+        expect(parseDockerUser("app:staff")).toEqual({ user: "app", group: "staff", uid: undefined, gid: undefined });
+    });
+
+    it("finds root and the root group in every spelling, and leaves other users alone", () => {
+        expect(["", "0", "00", "root", "root:1000", "0:0", "1000:0", "1000:root", "1000:00"].map((u) => rootProblem(u) !== undefined)).toEqual(Array(9).fill(true));
+        expect(["1000", "1000:1000", "app", "app:staff", "nobody"].map(rootProblem)).toEqual(Array(5).fill(undefined));
+    });
+});
+
+describe("booleans", () => {
+    it("are Go's ParseBool", () => {
+        expect(["1", "t", "T", "TRUE", "true", "True"].map(goParseBool)).toEqual(Array(6).fill(true));
+        expect(["0", "f", "F", "FALSE", "false", "False"].map(goParseBool)).toEqual(Array(6).fill(false));
+        expect(["yes", "on", "tRUE", " true", ""].map(goParseBool)).toEqual(Array(5).fill(undefined));
+    });
+
+    it("fail closed where Docker could not read the value", () => {
+        const container = { source: "inputs", name: "job", privileged: false, capAdd: [], capDrop: ["ALL"], user: "1000", env: {}, deviceRequests: [], devices: [], mounts: [], namespaces: {}, securityOpts: ["no-new-privileges=yes"], restart: { name: "no", maxRetries: 0 }, readOnlyRootfs: true, ports: [], publishAllPorts: false } as const;
+        expect(containerNoNewPrivileges.evaluate({ container, daemon: { noNewPrivileges: true } })).toEqual({ status: "fail", message: "container job sets no-new-privileges=yes, which Docker cannot read as a boolean" });
+    });
+});
+
+describe("addresses", () => {
+    it.each(["", "0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0", "0000::", "::0", "::ffff:0.0.0.0", "::0.0.0.0"])("%j is every interface", (address) => {
+        expect(isEveryInterface(address)).toBe(true);
+    });
+
+    it.each(["127.0.0.1", "::1", "10.0.0.5", "fe80::1", "::ffff:10.0.0.1", "1::"])("%j is one address", (address) => {
+        expect(isEveryInterface(address)).toBe(false);
+    });
+});
