@@ -44,6 +44,8 @@ export interface DockerInspect {
         readonly NanoCpus?: number;
         readonly CpuQuota?: number;
         readonly CgroupParent?: string;
+        readonly Annotations?: Readonly<Record<string, string>> | null;
+        readonly DeviceCgroupRules?: readonly string[] | null;
         readonly Ulimits?: readonly { Name?: string }[] | null;
     };
     /** Resolved mounts: binds, volumes and tmpfs from -v and --mount alike. */
@@ -154,6 +156,8 @@ export function containerSpecFromInspect(inspect: DockerInspect, processes?: rea
         cgroupParent: host.CgroupParent ?? "",
         ulimits: (host.Ulimits ?? []).map((u) => u.Name ?? ""),
         healthcheck: healthcheckOf(config),
+        annotations: host.Annotations ?? {},
+        deviceCgroupRules: [...(host.DeviceCgroupRules ?? [])],
         running: inspect.State?.Running,
         processes: inspect.State?.Running === false ? undefined : processes,
     };

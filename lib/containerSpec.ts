@@ -8,11 +8,12 @@
 // then the finished spec is run through every container rule, so a spec that this module returns
 // passes them all (the PIDs limit included: the `docker run` form sets it).
 import { ContainerMountSpec, containerGpuChannel, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, RUNTIME_SOCKETS, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
+import { GPU_MOUNT_ROOT } from "../rules/normalisers/gpuRequests";
 import { reaches } from "../rules/normalisers/hostPath";
 import { absolutePathProblems, CONTAINER_NAME, DEVICE_ENV, ENV_NAME, gpuChoice, imageProblems, isIp, isUnder, MIB, positive, registryProblems, userProblems } from "./containerArgChecks";
 
-/** Where the toolkit's hook looks for GPUs requested as volume mounts (accept-nvidia-visible-devices-as-volume-mounts). */
-export const GPU_MOUNT_ROOT = "/var/run/nvidia-container-devices";
+/** Where the toolkit's hook looks for GPUs requested as volume mounts: one constant, in rules/normalisers/gpuRequests.ts. */
+export { GPU_MOUNT_ROOT };
 
 /**
  * How GPUs given by index or UUID reach the container.

@@ -40,6 +40,7 @@ export interface ContainerInputs {
     readonly cgroupParent?: string;
     readonly ulimits?: readonly { name: string }[];
     readonly healthcheck?: { tests?: readonly string[] };
+    readonly deviceCgroupRules?: readonly string[];
 }
 
 /** Split a CSV field list the way docker's --gpus flag does ("\"device=0,1\",capabilities=utility"). */
@@ -160,6 +161,7 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
         publishAllPorts: inputs.publishAllPorts === true,
         cpu: { shares: inputs.cpuShares ?? 0, nanoCpus: nanoCpusOf(inputs.cpus), quota: inputs.cpuQuota ?? 0 },
         cgroupParent: inputs.cgroupParent ?? "",
+        deviceCgroupRules: [...(inputs.deviceCgroupRules ?? [])],
         ulimits: (inputs.ulimits ?? []).map((u) => u.name),
         // without a healthcheck input the image's HEALTHCHECK decides, which a preview cannot see
         healthcheck: inputs.healthcheck === undefined ? undefined : healthcheckOf(inputs.healthcheck.tests),
@@ -198,6 +200,8 @@ const SPEC_FIELD_INPUTS: Readonly<Record<keyof ContainerSpec, readonly (keyof Co
     cgroupParent: ["cgroupParent"],
     ulimits: ["ulimits"],
     healthcheck: ["healthcheck"],
+    annotations: [],
+    deviceCgroupRules: ["deviceCgroupRules"],
     running: [],
     processes: [],
 };

@@ -76,6 +76,10 @@ export interface ContainerSpec {
     readonly ulimits?: readonly string[];
     /** "set": a health check runs; "none": none, or disabled; undefined: the image decides, unknown here. */
     readonly healthcheck?: "set" | "none";
+    /** OCI annotations (docker run --annotation); undefined where they cannot be seen (Pulumi inputs have none). */
+    readonly annotations?: Readonly<Record<string, string>>;
+    /** --device-cgroup-rule entries ("c 195:* rwm"). */
+    readonly deviceCgroupRules?: readonly string[];
     /** Whether it runs now (docker inspect); undefined before it exists. */
     readonly running?: boolean;
     /** Command names of the processes running in it (docker top); undefined = not running, or not read. */

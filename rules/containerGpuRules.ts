@@ -1,6 +1,7 @@
 // The GPU rules for containers: GPUs named explicitly, never "all" in any of its spellings, and
 // requested through a channel that a hardened toolkit honours for unprivileged containers.
 import { ContainerRule, ContainerSpec, DeviceRequest, named } from "./containerFacts";
+import { CDI_ANNOTATION_PREFIX, cdiRequestsFromAnnotations, cgroupRuleGrantsGpus, GPU_MOUNT_ROOT, gpuDeviceProblem, gpuRequestsFromMounts, requestsAll } from "./normalisers/gpuRequests";
 import { cis, fail, pass, seed } from "./rule";
 
 /** Why a GPU selection is not an explicit list of GPUs; empty when it is. */
@@ -13,6 +14,8 @@ function gpuProblems(container: ContainerSpec): string[] {
             problems.push(`${spelled} with device id "all"`);
         } else if (request.deviceIds.some((id) => /=all$/.test(id))) {
             problems.push(`${spelled} ${request.deviceIds.filter((id) => /=all$/.test(id)).join(", ")}`);
+        } else if (!Number.isInteger(request.count)) {
+            problems.push(`${spelled} whose count ${JSON.stringify(request.count)} cannot be read`);
         } else if (request.deviceIds.length === 0 && request.count === -1) {
             problems.push("GPU request with count -1 (--gpus all)");
         } else if (request.deviceIds.length === 0 && request.count > 0) {
@@ -26,16 +29,10 @@ function gpuProblems(container: ContainerSpec): string[] {
     if (visible === undefined && container.runtime === "nvidia" && !container.deviceRequests.some(explicitRequest)) {
         problems.push("the nvidia runtime without NVIDIA_VISIBLE_DEVICES (images such as CUDA's default it to all)");
     }
-    for (const device of container.devices) {
-        if (/^\/dev\/nvidia/.test(device.hostPath)) {
-            problems.push(`host device ${device.hostPath} mapped directly, bypassing the runtime's GPU selection`);
-        }
-    }
-    for (const mount of container.mounts) {
-        if (mount.target.replace(/\/+$/, "") === "/var/run/nvidia-container-devices/all") {
-            problems.push("a mount at /var/run/nvidia-container-devices/all");
-        }
-    }
+    problems.push(...container.devices.map((d) => gpuDeviceProblem(d.hostPath)).filter((p): p is string => p !== undefined));
+    problems.push(...gpuRequestsFromMounts(container.mounts).filter(requestsAll).map((name) => `a volume-mount request for ${name} under ${GPU_MOUNT_ROOT}`));
+    problems.push(...cdiRequestsFromAnnotations(container.annotations).filter(requestsAll).map((name) => `a CDI annotation (${CDI_ANNOTATION_PREFIX}...) for ${name}, which the toolkit honours without privilege`));
+    problems.push(...(container.deviceCgroupRules ?? []).filter(cgroupRuleGrantsGpus).map((rule) => `device cgroup rule "${rule}", which opens every GPU device node to it`));
     return problems;
 }
 
@@ -44,7 +41,7 @@ export const containerGpusExplicit: ContainerRule = {
     title: "GPUs are requested by explicit id, UUID or CDI name, never all",
     severity: "high",
     controls: [cis("5.18"), seed("GPU devices isolated")],
-    rationale: "A container that gets every GPU can read other tenants' GPU memory and starve their jobs. \"All GPUs\" has many spellings (--gpus all, device=all, count -1, nvidia.com/gpu=all, NVIDIA_VISIBLE_DEVICES=all, raw /dev/nvidia* devices, the volume-mount form); each one is caught.",
+    rationale: "A container that gets every GPU can read other tenants' GPU memory and starve their jobs. \"All GPUs\" has many spellings, each read as the toolkit or Docker reads it: --gpus all, device=all, count -1 (or a count Docker cannot read), nvidia.com/gpu=all, NVIDIA_VISIBLE_DEVICES=all, the volume-mount form under /var/run/nvidia-container-devices (cleaned as the toolkit cleans it, and its cdi/ form), CDI annotations (cdi.k8s.io/...), /dev/nvidia* devices and their /dev/char/195:N aliases or a directory that holds them (/dev), and device cgroup rules that open major 195 or every device.",
     remediation: "Request GPUs by CDI name (--device nvidia.com/gpu=0; HardenedGpuContainer gpuChannel \"cdi\"), or by index or UUID through the volume-mount channel (HardenedGpuContainer's default); do not set NVIDIA_VISIBLE_DEVICES=all or map /dev/nvidia* directly.",
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],

@@ -1,7 +1,9 @@
 // One normaliser per kind of value, each read the way its consumer reads it: Go's filepath.Clean,
 // strconv.Atoi and strconv.ParseBool (Docker and runc), and the unspecified address in every spelling.
 import { describe, expect, it } from "vitest";
-import { containerNoNewPrivileges } from "../../rules/containerRules";
+import { containerSpecFromInspect } from "../../audit/inspect";
+import { containerGpusExplicit, containerNoNewPrivileges } from "../../rules/containerRules";
+import { cdiRequestsFromAnnotations, cgroupRuleGrantsGpus, gpuDeviceProblem, gpuRequestsFromMounts } from "../../rules/normalisers/gpuRequests";
 import { goAtoi, parseDockerUser, rootProblem } from "../../rules/normalisers/dockerUser";
 import { goParseBool } from "../../rules/normalisers/goBool";
 import { isEveryInterface } from "../../rules/normalisers/hostAddress";
@@ -54,5 +56,34 @@ describe("addresses", () => {
 
     it.each(["127.0.0.1", "::1", "10.0.0.5", "fe80::1", "::ffff:10.0.0.1", "1::"])("%j is one address", (address) => {
         expect(isEveryInterface(address)).toBe(false);
+    });
+});
+
+describe("GPU requests, as the toolkit reads them", () => {
+    it("reads volume-mount requests: /dev/null sources only, cleaned, cdi/ forms qualified, imex/ left out", () => {
+        const mounts = [
+            { source: "/dev/null", target: "/var/run/nvidia-container-devices/0" },
+            { source: "/dev/./null", target: "//var/run/nvidia-container-devices/cdi/nvidia.com/gpu/all/" },
+            { source: "/dev/null", target: "/var/run/nvidia-container-devices/cdi/nvidia.com/gpu=1" },
+            { source: "/dev/null", target: "/var/run/nvidia-container-devices/imex/0" },
+            { source: "/srv/x", target: "/var/run/nvidia-container-devices/all" },
+            { source: "/dev/null", target: "/var/run/nvidia-container-devices" },
+        ];
+        expect(gpuRequestsFromMounts(mounts)).toEqual(["0", "nvidia.com/gpu=all", "nvidia.com/gpu=1"]);
+    });
+
+    it("reads CDI annotations under cdi.k8s.io/, and the GPU rule fails one that asks for all (the audit sees annotations; Pulumi inputs have none)", () => {
+        expect(cdiRequestsFromAnnotations({ "cdi.k8s.io/b": "nvidia.com/gpu=all", "cdi.k8s.io/a": "nvidia.com/gpu=0,nvidia.com/gpu=1", "other/x": "nvidia.com/gpu=all" }))
+            .toEqual(["nvidia.com/gpu=0", "nvidia.com/gpu=1", "nvidia.com/gpu=all"]);
+        const spec = (annotations: Record<string, string>) => containerSpecFromInspect({ Name: "/job", Config: { User: "1000" }, HostConfig: { Annotations: annotations } });
+        expect(containerGpusExplicit.evaluate({ container: spec({ "cdi.k8s.io/job": "nvidia.com/gpu=all" }) }).status).toBe("fail");
+        expect(containerGpusExplicit.evaluate({ container: spec({ "cdi.k8s.io/job": "nvidia.com/gpu=0" }) }).status).toBe("pass");
+    });
+
+    it("knows GPU device nodes by name, by /dev/char alias and by a directory that holds them; and device cgroup rules for them", () => {
+        expect(["/dev/nvidia0", "/dev/nvidiactl", "/dev/char/195:255", "/dev", "/dev/", "/dev/char", "//dev/nvidia-uvm"].map((p) => gpuDeviceProblem(p) !== undefined)).toEqual(Array(7).fill(true));
+        expect(["/dev/fuse", "/dev/char/10:200", "/dev/dri"].map(gpuDeviceProblem)).toEqual([undefined, undefined, undefined]);
+        expect(["c 195:* rwm", "c *:* rwm", "a *:* rwm", "c 195:0 r"].map(cgroupRuleGrantsGpus)).toEqual([true, true, true, true]);
+        expect(["c 10:200 rwm", "b 8:* r", "c 195:* x"].map(cgroupRuleGrantsGpus)).toEqual([false, false, false]);
     });
 });
