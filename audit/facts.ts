@@ -10,7 +10,7 @@ import { ContainerSpec } from "../rules/containerRules";
 import { DaemonJson } from "../rules/daemonRules";
 import { DockerInfoFacts, FileStat, HostFacts, PackageVersion } from "../rules/liveRules";
 import { AptSourceFact, TOOLKIT_CONFIG_KEYS, ToolkitFacts } from "../rules/toolkitRules";
-import { containerSpecFromInspect, DockerInspect } from "./inspect";
+import { containerSpecFromInspect, DockerInspect, VolumeOptions } from "./inspect";
 import { ProbeOutput } from "./probe";
 
 
@@ -160,6 +160,12 @@ export function tlsFilesOf(daemon: DaemonJson): { key: string; path: string }[] 
     return ["tlscacert", "tlscert", "tlskey"].flatMap((key) => (typeof daemon[key] === "string" && daemon[key] !== "" ? [{ key, path: daemon[key] as string }] : []));
 }
 
+/** `docker volume inspect` output: each volume's driver and options by name. */
+export function parseVolumes(text: string): VolumeOptions {
+    const volumes = JSON.parse(text) as { Name?: string; Driver?: string; Options?: Record<string, string> | null }[];
+    return new Map(volumes.filter((v) => v.Name !== undefined).map((v) => [v.Name as string, { driver: v.Driver, options: v.Options ?? undefined }]));
+}
+
 /** "### <full container id>" then "PID COMMAND" lines (docker top -o pid,comm, header dropped). */
 export function parseContainerProcesses(text: string): Map<string, string[]> {
     const byId = new Map<string, string[]>();
@@ -266,7 +272,11 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
         try {
             const inspected = JSON.parse(probe.containers.stdout) as (DockerInspect & { Image?: string })[];
             inspected.forEach((inspect) => inspect.Image && imageIds.add(inspect.Image));
-            containers = inspected.map((inspect) => containerSpecFromInspect(inspect, processes.get(inspect.Id ?? "")));
+            const volumes = probe.volumes.code === 0 ? parseVolumes(probe.volumes.stdout) : new Map();
+            if (probe.volumes.code !== 0) {
+                warnings.push(`listing the volumes failed: ${probe.volumes.stderr.trim().split("\n")[0] ?? ""}`);
+            }
+            containers = inspected.map((inspect) => containerSpecFromInspect(inspect, processes.get(inspect.Id ?? ""), volumes));
         } catch {
             warnings.push("docker inspect did not print JSON");
         }

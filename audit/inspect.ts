@@ -3,6 +3,7 @@
 // @pulumi/docker Container inputs; the parity test holds the two together.
 import { ContainerMountSpec, ContainerSpec, DeviceRequest, normalizeCapability } from "../rules/containerRules";
 import { CDI_DEVICE_REFERENCE } from "../lib/patterns";
+import { volumeBindSource } from "../rules/normalisers/volumeOptions";
 
 /** The part of `docker inspect` output that we read (Docker Engine API ContainerJSON). */
 export interface DockerInspect {
@@ -85,8 +86,14 @@ function healthcheckOf(config: DockerInspect["Config"]): "set" | "none" {
     return test.length === 0 || test[0] === "NONE" ? "none" : "set";
 }
 
-/** processes: command names from `docker top`, for a running container (the probe's section). */
-export function containerSpecFromInspect(inspect: DockerInspect, processes?: readonly string[]): ContainerSpec {
+/** `docker volume inspect`: a volume's driver and options, by name. */
+export type VolumeOptions = ReadonlyMap<string, { readonly driver?: string; readonly options?: Readonly<Record<string, string>> }>;
+
+/**
+ * processes: command names from `docker top`, for a running container (the probe's section);
+ * volumes: the volumes' driver options (a local volume with o=bind is a bind of its device).
+ */
+export function containerSpecFromInspect(inspect: DockerInspect, processes?: readonly string[], volumes: VolumeOptions = new Map()): ContainerSpec {
     const host = inspect.HostConfig ?? {};
     const config = inspect.Config ?? {};
     const name = (inspect.Name ?? inspect.Id?.slice(0, 12) ?? "?").replace(/^\//, "");
@@ -107,13 +114,17 @@ export function containerSpecFromInspect(inspect: DockerInspect, processes?: rea
     // The resolved Mounts list covers -v and --mount; fall back to HostConfig when it is absent.
     let mounts: ContainerMountSpec[];
     if (inspect.Mounts) {
-        mounts = inspect.Mounts.map((m) => ({
-            type: mountType(m.Type),
-            source: m.Type === "volume" ? (m.Name ?? m.Source) : m.Source,
-            target: m.Destination ?? "",
-            readOnly: m.RW === false,
-            propagation: m.Propagation || undefined,
-        }));
+        mounts = inspect.Mounts.map((m) => {
+            const volume = m.Type === "volume" && m.Name !== undefined ? volumes.get(m.Name) : undefined;
+            const bound = volume === undefined ? undefined : volumeBindSource(volume.driver, volume.options);
+            return {
+                type: bound !== undefined ? "bind" as const : mountType(m.Type),
+                source: bound ?? (m.Type === "volume" ? (m.Name ?? m.Source) : m.Source),
+                target: m.Destination ?? "",
+                readOnly: m.RW === false,
+                propagation: m.Propagation || undefined,
+            };
+        });
     } else {
         mounts = [
             ...(host.Binds ?? []).map(parseBind).filter((m): m is ContainerMountSpec => m !== undefined),

@@ -1,7 +1,8 @@
 // @pulumi/docker Container inputs -> the normalized ContainerSpec that the container rules judge
 // (the audit builds the same type from `docker inspect`: audit/inspect.ts). No rule logic here.
-import { ContainerFacts, ContainerMountSpec, ContainerSpec, DeviceRequest, normalizeCapability } from "../rules/containerRules";
 import { CDI_DEVICE_REFERENCE } from "../lib/patterns";
+import { ContainerFacts, ContainerMountSpec, ContainerSpec, DeviceRequest, normalizeCapability } from "../rules/containerRules";
+import { volumeBindSource } from "../rules/normalisers/volumeOptions";
 
 export const DOCKER_CONTAINER_TYPE = "docker:index/container:Container";
 
@@ -17,7 +18,7 @@ export interface ContainerInputs {
     readonly gpus?: string;
     readonly deviceRequests?: readonly { driver?: string; count?: number; deviceIds?: readonly string[] }[];
     readonly devices?: readonly { hostPath: string; containerPath?: string }[];
-    readonly mounts?: readonly { type: string; source?: string; target: string; readOnly?: boolean; bindOptions?: { propagation?: string } }[];
+    readonly mounts?: readonly { type: string; source?: string; target: string; readOnly?: boolean; bindOptions?: { propagation?: string }; volumeOptions?: { driverName?: string; driverOptions?: Record<string, string> } }[];
     readonly volumes?: readonly { hostPath?: string; volumeName?: string; containerPath?: string; readOnly?: boolean }[];
     readonly tmpfs?: Readonly<Record<string, string>>;
     readonly networkMode?: string;
@@ -122,13 +123,17 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
         }
     }
     const mounts: ContainerMountSpec[] = [
-        ...(inputs.mounts ?? []).map((m) => ({
-            type: (m.type === "bind" || m.type === "volume" || m.type === "tmpfs" ? m.type : "other") as ContainerMountSpec["type"],
-            source: m.source,
-            target: m.target,
-            readOnly: m.readOnly === true,
-            propagation: m.bindOptions?.propagation || undefined,
-        })),
+        ...(inputs.mounts ?? []).map((m) => {
+            // a local volume whose options bind a host path is that bind
+            const bound = m.type === "volume" ? volumeBindSource(m.volumeOptions?.driverName, m.volumeOptions?.driverOptions) : undefined;
+            return {
+                type: (bound !== undefined ? "bind" : m.type === "bind" || m.type === "volume" || m.type === "tmpfs" ? m.type : "other") as ContainerMountSpec["type"],
+                source: bound ?? m.source,
+                target: m.target,
+                readOnly: m.readOnly === true,
+                propagation: m.bindOptions?.propagation || undefined,
+            };
+        }),
         ...(inputs.volumes ?? []).filter((v) => v.containerPath !== undefined).map((v) => ({
             type: (v.hostPath !== undefined ? "bind" : "volume") as ContainerMountSpec["type"],
             source: v.hostPath ?? v.volumeName,

@@ -58,5 +58,7 @@ container_processes() {
   done
 }
 section container-processes container_processes
+# the volumes' driver options: a local volume with o=bind is a bind of its device path
+section volumes sh -c 'names=$(docker volume ls -q) || exit 1; if [ -n "$names" ]; then docker volume inspect $names; else echo "[]"; fi'
 section containers sh -c 'ids=$(docker ps -aq) || exit 1; if [ -n "$ids" ]; then docker inspect $ids; else echo "[]"; fi'
 exit 0

@@ -72,6 +72,7 @@ function probeText(overrides: Record<string, [string, number?]> = {}): string {
         "audit-loaded": ["", 3], // auditd does not run in a lab container
         "nvidia-driver": ["", 1], // no GPU driver in a lab container
         "container-processes": [""],
+        "volumes": ["[]\n"],
         "containers": ["[]\n"],
         ...overrides,
     };

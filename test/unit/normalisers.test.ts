@@ -1,13 +1,16 @@
 // One normaliser per kind of value, each read the way its consumer reads it: Go's filepath.Clean,
 // strconv.Atoi and strconv.ParseBool (Docker and runc), and the unspecified address in every spelling.
 import { describe, expect, it } from "vitest";
+import { parseVolumes } from "../../audit/facts";
 import { containerSpecFromInspect } from "../../audit/inspect";
-import { containerGpusExplicit, containerNoNewPrivileges } from "../../rules/containerRules";
+import { containerSpecFromInputs } from "../../policies/containerPolicies";
+import { containerGpusExplicit, containerNoNewPrivileges, containerSensitiveMounts } from "../../rules/containerRules";
 import { cdiRequestsFromAnnotations, cgroupRuleGrantsGpus, gpuDeviceProblem, gpuRequestsFromMounts } from "../../rules/normalisers/gpuRequests";
 import { goAtoi, parseDockerUser, rootProblem } from "../../rules/normalisers/dockerUser";
 import { goParseBool } from "../../rules/normalisers/goBool";
 import { isEveryInterface } from "../../rules/normalisers/hostAddress";
 import { cleanPath, isUnder, reaches } from "../../rules/normalisers/hostPath";
+import { volumeBindSource } from "../../rules/normalisers/volumeOptions";
 
 describe("host paths", () => {
     it.each([["/etc/./ssh/", "/etc/ssh"], ["//etc", "/etc"], ["/srv/../etc", "/etc"], ["/../..", "/"], ["/var/run/", "/var/run"]])("cleans %s to %s", (raw, clean) => {
@@ -85,5 +88,21 @@ describe("GPU requests, as the toolkit reads them", () => {
         expect(["/dev/fuse", "/dev/char/10:200", "/dev/dri"].map(gpuDeviceProblem)).toEqual([undefined, undefined, undefined]);
         expect(["c 195:* rwm", "c *:* rwm", "a *:* rwm", "c 195:0 r"].map(cgroupRuleGrantsGpus)).toEqual([true, true, true, true]);
         expect(["c 10:200 rwm", "b 8:* r", "c 195:* x"].map(cgroupRuleGrantsGpus)).toEqual([false, false, false]);
+    });
+});
+
+describe("volumes whose options bind a host path", () => {
+    it("are binds of that path, for the policy pack and for the audit alike", () => {
+        expect(volumeBindSource("local", { type: "none", o: "bind", device: "/etc" })).toBe("/etc");
+        expect(volumeBindSource(undefined, { type: "none", o: "ro,rbind", device: "/var/run" })).toBe("/var/run");
+        expect(volumeBindSource("local", { type: "nfs", o: "addr=10.0.0.1", device: ":/export" })).toBeUndefined();
+        expect(volumeBindSource("other-driver", { o: "bind", device: "/etc" })).toBeUndefined();
+        const fromInputs = containerSpecFromInputs({ name: "job", user: "1000", mounts: [{ type: "volume", source: "hostetc", target: "/h", volumeOptions: { driverName: "local", driverOptions: { type: "none", o: "bind", device: "/etc" } } }] });
+        const fromInspect = containerSpecFromInspect({ Name: "/job", Config: { User: "1000" }, Mounts: [{ Type: "volume", Name: "hostetc", Destination: "/h", RW: true }] }, undefined,
+            parseVolumes(JSON.stringify([{ Name: "hostetc", Driver: "local", Options: { type: "none", o: "bind", device: "/etc" } }])));
+        for (const container of [fromInputs, fromInspect]) {
+            expect(container.mounts[0]).toMatchObject({ type: "bind", source: "/etc", readOnly: false });
+            expect(containerSensitiveMounts.evaluate({ container }).status).toBe("fail");
+        }
     });
 });
