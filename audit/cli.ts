@@ -3,7 +3,7 @@
 //   npm run audit -- [--stack NAME | --fleet FILE] [--format table|json|sarif|junit] [--output FILE]
 //                    [--report FORMAT:FILE]... [--concurrency N] [--timeout SECONDS] [--fail-on mandatory|advisory]
 //                    [--exclude ID[,ID]] [--include ID[,ID]] [--node NAME[,NAME]]
-//                    [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
+//                    [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP] [--allow-device PATH] [--allow-device PATH]
 //                    [--writable-host-path PATH] [--seccomp-sha256 HEX] [--benchmark cis-docker-1.6.0] [--verbose]
 // Exit codes: 0 clean, 1 violations, 2 could not run (bad arguments, or a node not audited).
 import * as crypto from "node:crypto";
@@ -45,6 +45,7 @@ export interface CliOptions {
     trustFingerprints: string[];
     allowHttpHosts: string[];
     allowCapabilities: string[];
+    allowDevices: string[];
     writableHostPaths: string[];
     allowRegistries: string[];
     seccompSha256: string[];
@@ -58,13 +59,13 @@ export interface CliOptions {
 const USAGE = `usage: gnh-audit [--stack NAME | --fleet FILE] [--format ${FORMATS.join("|")}] [--output FILE] [--report FORMAT:FILE]...
                  [--concurrency N] [--timeout SECONDS]
                  [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...]
-                 [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP]
+                 [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP] [--allow-device PATH]
                  [--writable-host-path PATH] [--allow-registry HOST[:PORT]] [--seccomp-sha256 HEX]
                  [--advisories FILE] [--benchmark ${BENCHMARKS.join("|")}] [--verbose]
 exit codes: 0 clean, 1 violations, 2 could not run`;
 
 const VALUE_OPTIONS = ["fleet", "stack", "format", "output", "report", "concurrency", "timeout", "fail-on", "exclude", "include", "node",
-    "trust-fingerprint", "allow-http-host", "allow-capability", "writable-host-path", "allow-registry", "seccomp-sha256", "advisories", "benchmark"] as const;
+    "trust-fingerprint", "allow-http-host", "allow-capability", "allow-device", "writable-host-path", "allow-registry", "seccomp-sha256", "advisories", "benchmark"] as const;
 const CLI_OPTIONS = {
     ...Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: "string" as const, multiple: true }])),
     output: { type: "string" as const, short: "o", multiple: true },
@@ -94,7 +95,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         concurrency: 8,
         timeoutS: 60,
         failOn: "mandatory",
-        reports: [], exclude: [], include: [], nodes: [], trustFingerprints: [], allowHttpHosts: [], allowCapabilities: [], writableHostPaths: [], allowRegistries: [], seccompSha256: [],
+        reports: [], exclude: [], include: [], nodes: [], trustFingerprints: [], allowHttpHosts: [], allowCapabilities: [], allowDevices: [], writableHostPaths: [], allowRegistries: [], seccompSha256: [],
         verbose: false,
     };
     const list = (value: string) => value.split(",").map((v) => v.trim()).filter((v) => v !== "");
@@ -168,6 +169,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "trust-fingerprint": options.trustFingerprints.push(...list(value())); break;
             case "allow-http-host": options.allowHttpHosts.push(...list(value())); break;
             case "allow-capability": options.allowCapabilities.push(...list(value())); break;
+            case "allow-device": options.allowDevices.push(...list(value())); break;
             case "writable-host-path": options.writableHostPaths.push(...list(value())); break;
             case "allow-registry": options.allowRegistries.push(...list(value())); break;
             case "seccomp-sha256": options.seccompSha256.push(...list(value())); break;
@@ -262,6 +264,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
         container: {
             allowedCapabilities: options.allowCapabilities,
+            allowedDevices: options.allowDevices,
             writableHostPaths: options.writableHostPaths,
             // nvcr.io, the fleet's own registry, and what the command line adds
             allowedRegistries: [...DEFAULT_ALLOWED_REGISTRIES, ...(fleetRegistry ? [fleetRegistry] : []), ...options.allowRegistries],

@@ -47,6 +47,8 @@ export interface DockerInspect {
         readonly CgroupParent?: string;
         readonly Annotations?: Readonly<Record<string, string>> | null;
         readonly DeviceCgroupRules?: readonly string[] | null;
+        readonly GroupAdd?: readonly string[] | null;
+        readonly CgroupnsMode?: string;
         readonly Ulimits?: readonly { Name?: string }[] | null;
     };
     /** Resolved mounts: binds, volumes and tmpfs from -v and --mount alike. */
@@ -169,6 +171,8 @@ export function containerSpecFromInspect(inspect: DockerInspect, processes?: rea
         healthcheck: healthcheckOf(config),
         annotations: host.Annotations ?? {},
         deviceCgroupRules: [...(host.DeviceCgroupRules ?? [])],
+        groupAdds: [...(host.GroupAdd ?? [])],
+        cgroupnsMode: host.CgroupnsMode ?? "",
         running: inspect.State?.Running,
         processes: inspect.State?.Running === false ? undefined : processes,
     };

@@ -42,6 +42,8 @@ export interface ContainerInputs {
     readonly ulimits?: readonly { name: string }[];
     readonly healthcheck?: { tests?: readonly string[] };
     readonly deviceCgroupRules?: readonly string[];
+    readonly groupAdds?: readonly string[];
+    readonly cgroupnsMode?: string;
 }
 
 /** Split a CSV field list the way docker's --gpus flag does ("\"device=0,1\",capabilities=utility"). */
@@ -167,6 +169,8 @@ export function containerSpecFromInputs(inputs: ContainerInputs, resourceName?: 
         cpu: { shares: inputs.cpuShares ?? 0, nanoCpus: nanoCpusOf(inputs.cpus), quota: inputs.cpuQuota ?? 0 },
         cgroupParent: inputs.cgroupParent ?? "",
         deviceCgroupRules: [...(inputs.deviceCgroupRules ?? [])],
+        groupAdds: [...(inputs.groupAdds ?? [])],
+        cgroupnsMode: inputs.cgroupnsMode ?? "",
         ulimits: (inputs.ulimits ?? []).map((u) => u.name),
         // without a healthcheck input the image's HEALTHCHECK decides, which a preview cannot see
         healthcheck: inputs.healthcheck === undefined ? undefined : healthcheckOf(inputs.healthcheck.tests),
@@ -207,6 +211,8 @@ const SPEC_FIELD_INPUTS: Readonly<Record<keyof ContainerSpec, readonly (keyof Co
     healthcheck: ["healthcheck"],
     annotations: [],
     deviceCgroupRules: ["deviceCgroupRules"],
+    groupAdds: ["groupAdds"],
+    cgroupnsMode: ["cgroupnsMode"],
     running: [],
     processes: [],
 };

@@ -84,6 +84,7 @@ export const containerFacts: FactsOf<ContainerFacts> = (type, props, name, optio
     const containerOptions: ContainerRuleOptions = {
         allowedCapabilities: options.allowedCapabilities ?? [],
         writableHostPaths: options.writableHostPaths ?? [],
+        allowedDevices: options.allowedDevices ?? [],
         allowedRegistries: options.allowedRegistries ?? DEFAULT_ALLOWED_REGISTRIES,
     };
     return { container: lazyContainerSpec(props as ContainerInputs, name), options: containerOptions };

@@ -78,6 +78,10 @@ export interface ContainerSpec {
     readonly healthcheck?: "set" | "none";
     /** OCI annotations (docker run --annotation); undefined where they cannot be seen (Pulumi inputs have none). */
     readonly annotations?: Readonly<Record<string, string>>;
+    /** --group-add entries as given (names or numbers). */
+    readonly groupAdds?: readonly string[];
+    /** --cgroupns: "host" shares the host's cgroup namespace; "" or "private" does not. */
+    readonly cgroupnsMode?: string;
     /** --device-cgroup-rule entries ("c 195:* rwm"). */
     readonly deviceCgroupRules?: readonly string[];
     /** Whether it runs now (docker inspect); undefined before it exists. */
@@ -91,6 +95,8 @@ export interface ContainerRuleOptions {
     readonly allowedCapabilities?: readonly string[];
     /** Host paths that may be bind-mounted read-write even though they are sensitive. */
     readonly writableHostPaths?: readonly string[];
+    /** Host devices (paths) a container may map besides GPUs, such as /dev/infiniband/uverbs0 for RDMA. Default: none. */
+    readonly allowedDevices?: readonly string[];
     /** Registries images may come from (host[:port]). Default: nvcr.io; the audit adds the fleet file's own registry. */
     readonly allowedRegistries?: readonly string[];
 }

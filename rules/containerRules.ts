@@ -5,6 +5,7 @@
 // judges both, and the parity test runs the same fixtures through the two.
 import { ContainerFacts, ContainerRule, DEFAULT_ALLOWED_REGISTRIES, named, securityOpt } from "./containerFacts";
 import { containerCisRules } from "./containerCisRules";
+import { containerHostAccessRules } from "./containerHostAccessRules";
 import { containerGpuChannel, containerGpusExplicit } from "./containerGpuRules";
 import { parseImageReference, registryAllowed } from "./imageReference";
 import { rootProblem } from "./normalisers/dockerUser";
@@ -315,6 +316,7 @@ export const containerRules: readonly ContainerRule[] = [
     containerReadOnlyRootfs,
     containerImagePinned,
     containerPortsBound,
+    ...containerHostAccessRules,
     ...containerCisRules,
 ];
 

@@ -33,6 +33,12 @@ export const RULE_OPTIONS: Readonly<Record<string, readonly ListOption[]>> = {
         default: [],
         itemPattern: "^/",
     }],
+    "GNH-CONTAINER-HOST-DEVICES": [{
+        key: "allowedDevices",
+        description: "Host devices (absolute paths under /dev) that containers may map besides GPUs, such as /dev/infiniband/uverbs0 for RDMA.",
+        default: [],
+        itemPattern: "^/dev/",
+    }],
     "GNH-CONTAINER-IMAGE-PINNED": [{
         key: "allowedRegistries",
         description: "Registries (host or host:port, as image references spell them) that images may come from. Add the fleet's own registry; Docker Hub is docker.io.",
