@@ -77,6 +77,7 @@ export function dockerContainerInputs(spec: GpuContainerSpec): DockerContainerIn
         restart: spec.restart.name,
         ...(spec.restart.name === "on-failure" ? { maxRetryCount: spec.restart.maxRetries } : {}),
         networkMode: spec.network,
+        ...(spec.cgroupnsMode ? { cgroupnsMode: spec.cgroupnsMode } : {}),
         ...(spec.ports.length > 0 ? { ports: spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.hostIp, protocol: p.protocol })) } : {}),
         ...(Object.keys(spec.labels).length > 0 ? { labels: Object.keys(spec.labels).sort().map((label) => ({ label, value: spec.labels[label] })) } : {}),
     };
@@ -133,6 +134,9 @@ export function dockerRunArgs(spec: GpuContainerSpec): string[] {
     }
     args.push("--restart", spec.restart.name === "on-failure" ? `on-failure:${spec.restart.maxRetries}` : spec.restart.name);
     args.push("--network", spec.network);
+    if (spec.cgroupnsMode) {
+        args.push("--cgroupns", spec.cgroupnsMode);
+    }
     for (const p of spec.ports) {
         const ip = p.hostIp.includes(":") ? `[${p.hostIp}]` : p.hostIp;
         args.push("--publish", `${ip}:${p.external}:${p.internal}/${p.protocol}`);

@@ -9,6 +9,7 @@
 // passes them all (the PIDs limit included: the `docker run` form sets it).
 import { ContainerMountSpec, containerGpuChannel, containerImagePinned, ContainerSpec, DEFAULT_ALLOWED_REGISTRIES, DeviceRequest, evaluateContainer, MAX_RESTART_RETRIES, normalizeHostPath, RUNTIME_SOCKETS, SENSITIVE_HOST_PATHS } from "../rules/containerRules";
 import { GPU_MOUNT_ROOT } from "../rules/normalisers/gpuRequests";
+import { isEveryInterface } from "../rules/normalisers/hostAddress";
 import { reaches } from "../rules/normalisers/hostPath";
 import { absolutePathProblems, CONTAINER_NAME, DEVICE_ENV, ENV_NAME, gpuChoice, imageProblems, isIp, isUnder, MIB, positive, registryProblems, userProblems } from "./containerArgChecks";
 
@@ -226,7 +227,7 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
             problems.push('"ports" need "bindAddress": the node address to publish on (for example "127.0.0.1"); Docker\'s default is every interface');
         } else if (!isIp(address)) {
             problems.push(`"bindAddress" ${JSON.stringify(address)} is not an IP address`);
-        } else if (address === "0.0.0.0" || /^[:0]*$/.test(address)) {
+        } else if (isEveryInterface(address)) {
             problems.push(`"bindAddress" ${JSON.stringify(address)} is every interface: bind to one address`);
         }
         for (const port of args.ports ?? []) {
@@ -290,6 +291,8 @@ export function gpuContainerSpec(name: string, args: GpuContainerSettings): GpuC
         devices: [],
         mounts,
         namespaces: { network },
+        // Docker's default is the host's cgroup namespace on cgroup v1 hosts: ask for a private one
+        cgroupnsMode: "private",
         // seccomp: no option, so the daemon applies the node's profile (daemon.json
         // "seccomp-profile": /etc/docker/seccomp.json); see docs/workloads.md.
         securityOpts: ["no-new-privileges=true"],

@@ -103,6 +103,7 @@ describe("HardenedGpuContainer: what it registers", () => {
             restart: "on-failure",
             maxRetryCount: 3,
             networkMode: "bridge",
+            cgroupnsMode: "private",
             ports: [{ internal: 6006, external: 6006, ip: "127.0.0.1", protocol: "tcp" }],
         });
     });
@@ -173,6 +174,10 @@ const unsafe: Record<string, [Record<string, unknown>, string]> = {
     "ports without an address": [{ bindAddress: undefined }, '"ports" need "bindAddress": the node address to publish on (for example "127.0.0.1"); Docker\'s default is every interface'],
     "ports on every interface": [{ bindAddress: "0.0.0.0" }, '"bindAddress" "0.0.0.0" is every interface: bind to one address'],
     "ports on every IPv6 interface": [{ bindAddress: "::" }, '"bindAddress" "::" is every interface: bind to one address'],
+    "ports on every interface, IPv4-mapped": [{ bindAddress: "::ffff:0.0.0.0" }, '"bindAddress" "::ffff:0.0.0.0" is every interface: bind to one address'],
+    "ports on every interface, written out": [{ bindAddress: "0:0:0:0:0:0:0:0" }, '"bindAddress" "0:0:0:0:0:0:0:0" is every interface: bind to one address'],
+    "a host path that holds the Docker socket": [{ hostPaths: [{ source: "/var/run", target: "/h" }] }, '"hostPaths" source "/var/run" is (or holds) a container runtime socket'],
+    "a user 00": [{ user: "00:1000" }, '"user" "00:1000" is root (UID 0)'],
     "a port out of range": [{ ports: [{ internal: 70000 }] }, '"ports" entry {"internal":70000} has a port outside 1-65535'],
     "tmpfs without a size": [{ tmpfs: { "/scratch": 0 } }, '"tmpfs" size of /scratch 0 must be a positive integer'],
     "no node or provider": [{ node: undefined }, 'give exactly one of "node" (the component uses that node\'s docker provider) or "provider"'],
@@ -243,7 +248,7 @@ describe("the spec and the rules", () => {
             "--mount", "type=bind,source=/dev/null,target=/var/run/nvidia-container-devices/0,readonly",
             "--mount", "type=bind,source=/dev/null,target=/var/run/nvidia-container-devices/2,readonly",
             "--env", "HOME=/tmp", "--env", "NVIDIA_VISIBLE_DEVICES=void",
-            "--memory", "8192m", "--cpus", "4", "--pids-limit", "4096", "--restart", "on-failure:3", "--network", "bridge",
+            "--memory", "8192m", "--cpus", "4", "--pids-limit", "4096", "--restart", "on-failure:3", "--network", "bridge", "--cgroupns", "private",
             "--publish", "127.0.0.1:6006:6006/tcp", image, "python", "-m", "train",
         ]);
         const cdi = dockerRunArgs(gpuContainerSpec("c", { ...happy, gpus: ["nvidia.com/gpu=0"], ports: [], restartMaxRetries: 0, cpus: 0.5 }));
