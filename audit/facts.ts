@@ -51,8 +51,8 @@ export function parseOsRelease(text: string): string | undefined {
 }
 
 /** One-line (.list) and deb822 (.sources) apt sources, with the file each came from. */
-export function parseAptSources(text: string): { origin: string; uri: string; signedBy?: string }[] {
-    const sources: { origin: string; uri: string; signedBy?: string }[] = [];
+export function parseAptSources(text: string): { origin: string; uri: string; signedBy?: string; options: Record<string, string> }[] {
+    const sources: { origin: string; uri: string; signedBy?: string; options: Record<string, string> }[] = [];
     let file = "";
     const blocks: { origin: string; lines: string[] }[] = [];
     for (const line of text.split("\n")) {
@@ -85,7 +85,7 @@ export function parseAptSources(text: string): { origin: string; uri: string; si
                     continue;
                 }
                 for (const uri of fields.uris.split(/\s+/)) {
-                    sources.push({ origin: block.origin, uri, signedBy: fields["signed-by"] });
+                    sources.push({ origin: block.origin, uri, signedBy: fields["signed-by"], options: fields });
                 }
             }
             continue;
@@ -96,9 +96,10 @@ export function parseAptSources(text: string): { origin: string; uri: string; si
             if (!match) {
                 continue;
             }
+            // "key=value", and apt's "key+=value" / "key-=value" forms, keys case-insensitive
             const options = Object.fromEntries((match[1] ?? "").trim().split(/\s+/).filter((o) => o.includes("="))
-                .map((o) => [o.slice(0, o.indexOf("=")).toLowerCase(), o.slice(o.indexOf("=") + 1)]));
-            sources.push({ origin: block.origin, uri: match[2], signedBy: options["signed-by"] });
+                .map((o) => [o.slice(0, o.indexOf("=")).replace(/[+-]$/, "").toLowerCase(), o.slice(o.indexOf("=") + 1)]));
+            sources.push({ origin: block.origin, uri: match[2], signedBy: options["signed-by"], options });
         }
     }
     return sources;
@@ -194,13 +195,14 @@ const DISTRIBUTION_KEYRINGS = /\/(debian-archive|ubuntu-archive|ubuntu-cloudimag
 const DISTRIBUTION_HOSTS = /^https?:\/\/(deb\.debian\.org|security\.debian\.org|ftp\.[a-z]+\.debian\.org|[a-z.]*archive\.ubuntu\.com|security\.ubuntu\.com|ports\.ubuntu\.com)\//;
 
 /** Third-party sources (the toolkit's and any other vendor's): the distribution's own archive is left out. */
-export function thirdPartySources(sources: readonly { origin: string; uri: string; signedBy?: string }[], keyrings: Record<string, string[]>): AptSourceFact[] {
+export function thirdPartySources(sources: readonly { origin: string; uri: string; signedBy?: string; options?: Record<string, string> }[], keyrings: Record<string, string[]>): AptSourceFact[] {
     return sources
         .filter((s) => !(s.signedBy !== undefined && DISTRIBUTION_KEYRINGS.test(s.signedBy)) && !(s.signedBy === undefined && DISTRIBUTION_HOSTS.test(s.uri)))
         .map((s) => ({
             origin: s.origin,
             uri: s.uri,
             signedBy: s.signedBy,
+            options: s.options,
             fingerprints: s.signedBy === undefined ? undefined
                 : s.signedBy.startsWith("/") ? (keyrings[s.signedBy] ?? [])
                     : s.signedBy.split(/[\s,]+/).filter((f) => /^[0-9A-Fa-f]{40}$/.test(f)),

@@ -86,6 +86,8 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
         onNodeOk(node, "python3 -c 'import json; p=\"/etc/docker/daemon.json\"; d=json.load(open(p)); d[\"icc\"]=True; json.dump(d, open(p, \"w\"), indent=2)' 2>/dev/null"
             + " || sed -i 's/\"icc\": *false/\"icc\": true/' /etc/docker/daemon.json; grep -q '\"icc\": *true' /etc/docker/daemon.json");
         onNodeOk(node, "printf '{\"defaultAction\":\"SCMP_ACT_ALLOW\"}\\n' > /etc/docker/seccomp.json");
+        // an apt option that turns signature checks off, next to the pinned signed-by
+        onNodeOk(node, "sed -i 's/\\[signed-by=/[trusted=yes signed-by=/' /etc/apt/sources.list.d/nvidia-container-toolkit.list && grep -q 'trusted=yes' /etc/apt/sources.list.d/nvidia-container-toolkit.list");
         const creates: Record<string, string> = {
             "priv": "--privileged",
             "rw-etc": "-v /etc:/host-etc",
@@ -111,6 +113,7 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
             "GNH-TOOLKIT-ADVISORIES host",
             "GNH-TOOLKIT-COMPAT-HOOK host",
             "GNH-TOOLKIT-ENVVAR-UNPRIVILEGED host",
+            "GNH-APT-VERIFICATION host",
             "GNH-CONTAINER-PRIVILEGED container priv",
             "GNH-CONTAINER-SENSITIVE-MOUNTS container rw-etc",
             ...["gpus-all", "gpus-device-all", "gpus-count-all", "cdi-all", "env-all", "mount-all"].map((c) => `GNH-CONTAINER-GPUS-EXPLICIT container ${c}`),

@@ -122,12 +122,13 @@ describe("facts", () => {
             "URIs: http://disabled.example.com/",
             "Enabled: no",
         ].join("\n"));
-        expect(sources).toEqual([
+        expect(sources.map(({ options: _options, ...rest }) => rest)).toEqual([
             { origin: "/etc/apt/sources.list", uri: "http://deb.debian.org/debian", signedBy: undefined },
             { origin: "/etc/apt/sources.list", uri: "https://vendor.example.com/apt", signedBy: "/k.gpg" },
             { origin: "/etc/apt/sources.list.d/debian.sources", uri: "http://deb.debian.org/debian", signedBy: "/usr/share/keyrings/debian-archive-keyring.gpg" },
             { origin: "/etc/apt/sources.list.d/debian.sources", uri: "https://download.docker.com/linux/debian", signedBy: undefined },
         ]);
+        expect(sources[1].options).toEqual({ arch: "amd64", "signed-by": "/k.gpg" });
         // the distribution's own archive is left to the distribution
         expect(thirdPartySources(sources, parseKeyrings(`### /k.gpg\n${MIRROR_FPR}\n`)).map((s) => [s.uri, s.fingerprints])).toEqual([
             ["https://vendor.example.com/apt", [MIRROR_FPR]],
@@ -142,7 +143,7 @@ describe("facts", () => {
         expect(facts.host.runc).toEqual({ version: "1.1.15+ds1-2+deb13u1", from: "dpkg", distro: "debian", package: "runc" });
         expect(facts.host.driver).toBeUndefined();
         expect(facts.host.seccomp).toEqual({ path: "/etc/docker/seccomp.json", sha256: SHA });
-        expect(facts.aptSources).toEqual([{ origin: "/etc/apt/sources.list.d/nvidia-container-toolkit.list", uri: "http://gnh-mirror/good/stable/deb/amd64", signedBy: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", fingerprints: [MIRROR_FPR] }]);
+        expect(facts.aptSources).toEqual([{ origin: "/etc/apt/sources.list.d/nvidia-container-toolkit.list", uri: "http://gnh-mirror/good/stable/deb/amd64", signedBy: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", options: { "signed-by": "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg" }, fingerprints: [MIRROR_FPR] }]);
         expect(facts.warnings).toEqual([]);
         expect(facts.audit).toMatchObject({ resolved: LAB_AUDIT_PATHS, watchesFrom: "files" });
         expect(facts.audit.watches).toContainEqual({ path: "/usr/sbin/dockerd", perms: "wa", key: "docker" });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH } from "../../lib/toolkitConfig";
 import { desiredRuntimeConfig } from "../../rules/toolkitRules";
 import { toolkitAdvisoriesFor } from "../../lib/advisories";
+import { parseAptSources, thirdPartySources } from "../../audit/facts";
 import { isPrivateHost, ToolkitFacts, toolkitRules } from "../../rules/toolkitRules";
 
 const MIRROR_FPR = "8D10C53CED819F7C8AD93888E59F858F05C78659";
@@ -55,6 +56,10 @@ const badCases: Record<string, { facts: ToolkitFacts; message: string }> = {
     "GNH-APT-PINNED-FINGERPRINT": {
         facts: source({ fingerprints: [NVIDIA_KEY_FINGERPRINT, MIRROR_FPR] }),
         message: `/etc/apt/sources.list.d/nvidia-container-toolkit.list: https://nvidia.github.io/libnvidia-container/stable/deb/amd64 trusts key ${MIRROR_FPR}, not pinned`,
+    },
+    "GNH-APT-VERIFICATION": {
+        facts: source({ options: { "signed-by": "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", trusted: "yes" } }),
+        message: "/etc/apt/sources.list.d/nvidia-container-toolkit.list: https://nvidia.github.io/libnvidia-container/stable/deb/amd64 sets trusted=yes",
     },
     "GNH-APT-HTTPS": {
         facts: source({ uri: "http://nvidia.github.io/libnvidia-container/stable/deb/amd64" }),
@@ -140,5 +145,28 @@ describe("private hosts (node's own address parsing, the same ranges as before)"
         ["fe80::1", true], ["febf::1", false], ["2001:db8::1", false], ["gnh-mirror", true], ["mirror.internal", true], ["nvidia.github.io", false],
     ] as const)("%s -> %s", (host, expected) => {
         expect(isPrivateHost(host)).toBe(expected);
+    });
+});
+
+describe("GNH-APT-VERIFICATION reads the options as apt does", () => {
+    const rule = toolkitRules.find((r) => r.id === "GNH-APT-VERIFICATION")!;
+    const judged = (text: string) => rule.evaluate({ aptSources: thirdPartySources(parseAptSources(text), {}) }).status;
+
+    it.each([
+        ["one-line trusted=yes", "### /etc/apt/sources.list.d/x.list\ndeb [signed-by=/k.gpg trusted=yes] https://vendor.example.com/apt ./\n"],
+        ["one-line, upper case", "### /etc/apt/sources.list.d/x.list\ndeb [signed-by=/k.gpg Trusted=Yes] https://vendor.example.com/apt ./\n"],
+        ["allow-insecure", "### /etc/apt/sources.list.d/x.list\ndeb [signed-by=/k.gpg allow-insecure=yes] https://vendor.example.com/apt ./\n"],
+        ["allow-weak", "### /etc/apt/sources.list.d/x.list\ndeb [signed-by=/k.gpg allow-weak=true] https://vendor.example.com/apt ./\n"],
+        ["allow-downgrade-to-insecure", "### /etc/apt/sources.list.d/x.list\ndeb [allow-downgrade-to-insecure=1 signed-by=/k.gpg] https://vendor.example.com/apt ./\n"],
+        ["deb822 Trusted: yes", "### /etc/apt/sources.list.d/x.sources\nTypes: deb\nURIs: https://vendor.example.com/apt\nSuites: ./\nSigned-By: /k.gpg\nTrusted: yes\n"],
+    ])("fails %s", (_name, text) => {
+        expect(judged(text)).toBe("fail");
+    });
+
+    it.each([
+        ["trusted=no", "### /etc/apt/sources.list.d/x.list\ndeb [signed-by=/k.gpg trusted=no] https://vendor.example.com/apt ./\n"],
+        ["no such option", "### /etc/apt/sources.list.d/x.list\ndeb [signed-by=/k.gpg arch=amd64] https://vendor.example.com/apt ./\n"],
+    ])("passes %s", (_name, text) => {
+        expect(judged(text)).toBe("pass");
     });
 });
