@@ -302,6 +302,9 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
             docker: info === undefined ? undefined : dockerInfoFacts(info, imageIds),
             tlsFiles: daemon === undefined ? undefined : tlsFilesOf(daemon),
             dockerRootMount: parseRootMount(probe["docker-root-mount"]),
+            dockerd: probe["dockerd-argv"].code === 0
+                ? { argv: probe["dockerd-argv"].stdout.split("\n").filter((a, i, all) => i < all.length - 1 || a !== ""), fileTlsVerify: daemon?.tlsverify === true }
+                : undefined,
             // getent exits 2 when there is no docker group: no member can reach the socket that way
             dockerGroup: probe["docker-group"].code === 0 ? parseGroupMembers(probe["docker-group"].stdout) : undefined,
             files: parseStat(probe.stat.stdout),

@@ -24,6 +24,8 @@ seccomp_path=$(sed -n 's/.*"seccomp-profile"[[:space:]]*:[[:space:]]*"\([^"]*\)"
 # CIS 1.1.1: the filesystem that holds Docker's root directory, and the docker group's members (1.1.2)
 section docker-root-mount sh -c 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null); [ -n "$d" ] || d=/var/lib/docker; printf "%s\n" "$d"; findmnt -n -o TARGET -T "$d"'
 section docker-group getent group docker
+# the running dockerd's own argv, one argument a line (what runs, whatever the unit files say)
+section dockerd-argv sh -c 'pid=$(pidof -s dockerd 2>/dev/null || pgrep -o -x dockerd) || exit 3; tr "\000" "\n" <"/proc/$pid/cmdline"' 
 section seccomp-sha256 sh -c 'printf "%s\n" "$1"; [ -f "$1" ] && sha256sum "$1" | cut -d" " -f1' gnh "$seccomp_path"
 # shellcheck disable=SC2086
 section dpkg dpkg-query -W -f '${Package}\t${Version}\t${db:Status-Abbrev}\n' $packages

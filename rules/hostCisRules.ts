@@ -1,9 +1,14 @@
-// CIS Docker Benchmark 1.6.0 host controls judged on the running daemon (docker info) and the
-// files daemon.json names: Docker's partition (1.1.1), the docker group (1.1.2), rootless mode (2.1), TLS file owners and modes (3.9-3.14), swarm mode
+// CIS Docker Benchmark 1.6.0 host controls judged on the running daemon (docker info, its own
+// command line) and the files daemon.json names: Docker's partition (1.1.1), the docker group (1.1.2), rootless mode (2.1), TLS file owners and modes (3.9-3.14), swarm mode
 // (5.1) and sprawl (6.1, 6.2). Each says in its rationale why it is mandatory or advisory.
 import { modeAllowed } from "../lib/fileModes";
 import type { HostFacts, LiveRule } from "./liveRules";
-import { cis, fail, notApplicable, pass, Verdict } from "./rule";
+import { parseDockerdFlags } from "./normalisers/dockerdFlags";
+import { cleanPath } from "./normalisers/hostPath";
+import { cis, fail, notApplicable, pass, seed, Verdict } from "./rule";
+
+/** Where dockerd reads its configuration unless --config-file says otherwise. */
+const DAEMON_JSON_PATH = "/etc/docker/daemon.json";
 
 /** docker-bench-security's line for stopped containers, kept so that its readers see the same verdict. */
 const STOPPED_CONTAINERS_LIMIT = 25;
@@ -93,6 +98,30 @@ export const runtimeTlsFiles: LiveRule = {
     },
 };
 
+export const runtimeDockerdArgs: LiveRule = {
+    id: "GNH-RUNTIME-DOCKERD-ARGS",
+    title: "The running dockerd has no TCP socket without TLS and reads the daemon.json we judge",
+    severity: "critical",
+    controls: [cis("2.7"), seed("judge what runs")],
+    rationale: "Mandatory: daemon.json is not all of dockerd's configuration. A systemd drop-in or /etc/default/docker can add -H tcp://0.0.0.0:2375 (the Docker API, root on the node, open to the network) or point --config-file at another file, so that every daemon rule judges a file dockerd does not read. Judged on the running process's own argv, read as dockerd's flag parser reads it (--host=, -H value, -Hvalue; --tlsverify=BOOL).",
+    remediation: "Remove the -H tcp:// flag (or add --tlsverify with --tlscacert/--tlscert/--tlskey), and --config-file, from the drop-in that sets them (systemctl cat docker shows which), then restart Docker; this project never edits units it did not write.",
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => {
+        if (facts.dockerd === undefined) {
+            return notApplicable("dockerd is not running");
+        }
+        const flags = parseDockerdFlags(facts.dockerd.argv);
+        const verified = flags.tlsverify ?? facts.dockerd.fileTlsVerify === true;
+        const problems = [
+            ...flags.hosts.filter((h) => /^tcp:\/\//i.test(h) && !verified).map((h) => `listens on ${h} without TLS verification`),
+            ...(flags.configFile !== undefined && cleanPath(flags.configFile) !== DAEMON_JSON_PATH ? [`reads ${flags.configFile}, not ${DAEMON_JSON_PATH} (--config-file)`] : []),
+            ...flags.unreadable.map((f) => `has a flag dockerd could not read: ${f}`),
+        ];
+        return problems.length > 0 ? fail(`the running dockerd ${problems.join("; ")} (its command line: ${facts.dockerd.argv.join(" ")})`) : pass;
+    },
+};
+
 export const hostSwarmMode: LiveRule = {
     id: "GNH-HOST-SWARM-MODE",
     title: "Swarm mode is off unless the fleet uses swarm",
@@ -140,4 +169,4 @@ export const hostContainerSprawl: LiveRule = {
     }),
 };
 
-export const hostCisRules: readonly LiveRule[] = [hostDockerPartition, hostDockerGroup, daemonRootless, runtimeTlsFiles, hostSwarmMode, hostImageSprawl, hostContainerSprawl];
+export const hostCisRules: readonly LiveRule[] = [hostDockerPartition, hostDockerGroup, daemonRootless, runtimeDockerdArgs, runtimeTlsFiles, hostSwarmMode, hostImageSprawl, hostContainerSprawl];

@@ -24,6 +24,7 @@ const hardened: HostFacts = {
     tlsFiles: [{ key: "tlscacert", path: "/etc/docker/tls/ca.pem" }, { key: "tlskey", path: "/etc/docker/tls/key.pem" }],
     dockerRootMount: { dir: "/var/lib/docker", mountPoint: "/var/lib/docker" },
     dockerGroup: [],
+    dockerd: { argv: ["/usr/sbin/dockerd", "-H", "fd://", "--containerd=/run/containerd/containerd.sock"] },
     docker: { securityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json", "name=rootless"], swarm: "inactive", images: 4, imagesInUse: 3, containers: 30, containersRunning: 10 },
     driver: { version: "580.159.03", raw: "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.03  Release Build  (dvs-builder@U16-I1-N08-02-2)  Thu May 14 2026\n" },
     options: { seccompSha256: [SHA] },
@@ -69,6 +70,10 @@ const badCases: Record<string, { facts: HostFacts; message: string }> = {
     "GNH-RUNTIME-TLS-FILES": {
         facts: { ...hardened, files: [...hardened.files!.filter((f) => f.path !== "/etc/docker/tls/key.pem"), { path: "/etc/docker/tls/key.pem", owner: "root", group: "root", mode: "440" }] },
         message: "tlskey /etc/docker/tls/key.pem is root:root 440, expected root:root 400 or stricter",
+    },
+    "GNH-RUNTIME-DOCKERD-ARGS": {
+        facts: { ...hardened, dockerd: { argv: ["/usr/sbin/dockerd", "-H", "fd://", "-H", "tcp://0.0.0.0:2375"] } },
+        message: "the running dockerd listens on tcp://0.0.0.0:2375 without TLS verification (its command line: /usr/sbin/dockerd -H fd:// -H tcp://0.0.0.0:2375)",
     },
     "GNH-HOST-SWARM-MODE": {
         facts: { ...hardened, docker: { ...hardened.docker!, swarm: "active" } },

@@ -7,6 +7,8 @@ import { containerSpecFromInputs } from "../../policies/containerPolicies";
 import { containerGpusExplicit, containerNoNewPrivileges, containerSensitiveMounts } from "../../rules/containerRules";
 import { cdiRequestsFromAnnotations, cgroupRuleGrantsGpus, gpuDeviceProblem, gpuRequestsFromMounts } from "../../rules/normalisers/gpuRequests";
 import { goAtoi, parseDockerUser, rootProblem } from "../../rules/normalisers/dockerUser";
+import { runtimeDockerdArgs } from "../../rules/hostCisRules";
+import { parseDockerdFlags } from "../../rules/normalisers/dockerdFlags";
 import { goParseBool } from "../../rules/normalisers/goBool";
 import { isEveryInterface } from "../../rules/normalisers/hostAddress";
 import { cleanPath, isUnder, reaches } from "../../rules/normalisers/hostPath";
@@ -104,5 +106,36 @@ describe("volumes whose options bind a host path", () => {
             expect(container.mounts[0]).toMatchObject({ type: "bind", source: "/etc", readOnly: false });
             expect(containerSensitiveMounts.evaluate({ container }).status).toBe("fail");
         }
+    });
+});
+
+describe("dockerd's command line, read as pflag reads it", () => {
+    it.each([
+        [["dockerd", "-H", "tcp://0.0.0.0:2375"], ["tcp://0.0.0.0:2375"]],
+        [["dockerd", "-H=tcp://0.0.0.0:2375"], ["tcp://0.0.0.0:2375"]],
+        [["dockerd", "-Htcp://0.0.0.0:2375"], ["tcp://0.0.0.0:2375"]],
+        [["dockerd", "--host", "tcp://0.0.0.0:2375"], ["tcp://0.0.0.0:2375"]],
+        [["dockerd", "--host=tcp://0.0.0.0:2375", "-H", "fd://"], ["tcp://0.0.0.0:2375", "fd://"]],
+        [["dockerd", "--", "-H", "tcp://x"], []],
+    ])("%j has hosts %j", (argv, hosts) => {
+        expect(parseDockerdFlags(argv).hosts).toEqual(hosts);
+    });
+
+    it("reads --tlsverify and --config-file in every form, and keeps what it cannot read", () => {
+        expect(parseDockerdFlags(["dockerd", "--tlsverify"]).tlsverify).toBe(true);
+        expect(parseDockerdFlags(["dockerd", "--tlsverify=0"]).tlsverify).toBe(false);
+        expect(parseDockerdFlags(["dockerd", "--tlsverify=maybe"]).unreadable).toEqual(["--tlsverify=maybe"]);
+        expect(parseDockerdFlags(["dockerd", "--config-file", "/etc/docker/other.json"]).configFile).toBe("/etc/docker/other.json");
+        expect(parseDockerdFlags(["dockerd", "--config-file=/x.json"]).configFile).toBe("/x.json");
+    });
+
+    it("fails a TCP socket without TLS and a config file dockerd reads instead of ours, from any source", () => {
+        const judge = (argv: string[], fileTlsVerify?: boolean) => runtimeDockerdArgs.evaluate({ dockerd: { argv, fileTlsVerify } }).status;
+        expect(judge(["dockerd", "-H", "fd://"])).toBe("pass");
+        expect(judge(["dockerd", "-H", "tcp://0.0.0.0:2376", "--tlsverify"])).toBe("pass");
+        expect(judge(["dockerd", "-H", "tcp://0.0.0.0:2376"], true)).toBe("pass");
+        expect(judge(["dockerd", "-H", "TCP://0.0.0.0:2375"])).toBe("fail");
+        expect(judge(["dockerd", "--config-file=/etc/docker/other.json"])).toBe("fail");
+        expect(judge(["dockerd", "--config-file=/etc/docker//daemon.json"])).toBe("pass");
     });
 });
