@@ -303,7 +303,12 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
             tlsFiles: daemon === undefined ? undefined : tlsFilesOf(daemon),
             dockerRootMount: parseRootMount(probe["docker-root-mount"]),
             dockerd: probe["dockerd-argv"].code === 0
-                ? { argv: probe["dockerd-argv"].stdout.split("\n").filter((a, i, all) => i < all.length - 1 || a !== ""), fileTlsVerify: daemon?.tlsverify === true }
+                ? {
+                    argv: probe["dockerd-argv"].stdout.split("\n").filter((a, i, all) => i < all.length - 1 || a !== ""),
+                    fileTlsVerify: daemon?.tlsverify === true,
+                    // systemctl show prints the fragment, then the drop-ins space-separated
+                    unitFiles: probe["docker-unit"].code === 0 ? probe["docker-unit"].stdout.split(/\s+/).filter((f) => f.startsWith("/")) : undefined,
+                }
                 : undefined,
             // getent exits 2 when there is no docker group: no member can reach the socket that way
             dockerGroup: probe["docker-group"].code === 0 ? parseGroupMembers(probe["docker-group"].stdout) : undefined,

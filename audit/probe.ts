@@ -32,7 +32,7 @@ export interface ProbeSection {
 
 export type ProbeOutput = Readonly<Record<string, ProbeSection>>;
 
-export const PROBE_SECTIONS = ["os", "daemon-json", "docker-info", "docker-root-mount", "docker-group", "dockerd-argv", "seccomp-sha256", "dpkg", "runc-version", "config-toml",
+export const PROBE_SECTIONS = ["os", "daemon-json", "docker-info", "docker-root-mount", "docker-group", "docker-unit", "dockerd-argv", "seccomp-sha256", "dpkg", "runc-version", "config-toml",
     "apt-sources", "keyrings", "stat", "audit-paths", "audit-rules", "audit-loaded", "nvidia-driver", "container-processes", "volumes", "containers"] as const;
 
 export function parseProbeOutput(text: string): ProbeOutput {

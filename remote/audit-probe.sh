@@ -25,6 +25,8 @@ seccomp_path=$(sed -n 's/.*"seccomp-profile"[[:space:]]*:[[:space:]]*"\([^"]*\)"
 section docker-root-mount sh -c 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null); [ -n "$d" ] || d=/var/lib/docker; printf "%s\n" "$d"; findmnt -n -o TARGET -T "$d"'
 section docker-group getent group docker
 # the running dockerd's own argv, one argument a line (what runs, whatever the unit files say)
+# which unit files make up docker.service: the fragment, then its drop-ins (what set the command line)
+section docker-unit systemctl show -p FragmentPath -p DropInPaths --value docker
 section dockerd-argv sh -c 'pid=$(pidof -s dockerd 2>/dev/null || pgrep -o -x dockerd) || exit 3; tr "\000" "\n" <"/proc/$pid/cmdline"' 
 section seccomp-sha256 sh -c 'printf "%s\n" "$1"; [ -f "$1" ] && sha256sum "$1" | cut -d" " -f1' gnh "$seccomp_path"
 # shellcheck disable=SC2086

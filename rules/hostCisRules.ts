@@ -118,7 +118,8 @@ export const runtimeDockerdArgs: LiveRule = {
             ...(flags.configFile !== undefined && cleanPath(flags.configFile) !== DAEMON_JSON_PATH ? [`reads ${flags.configFile}, not ${DAEMON_JSON_PATH} (--config-file)`] : []),
             ...flags.unreadable.map((f) => `has a flag dockerd could not read: ${f}`),
         ];
-        return problems.length > 0 ? fail(`the running dockerd ${problems.join("; ")} (its command line: ${facts.dockerd.argv.join(" ")})`) : pass;
+        const units = facts.dockerd.unitFiles && facts.dockerd.unitFiles.length > 0 ? `; docker.service is made of ${facts.dockerd.unitFiles.join(", ")}` : "";
+        return problems.length > 0 ? fail(`the running dockerd ${problems.join("; ")} (its command line: ${facts.dockerd.argv.join(" ")}${units})`) : pass;
     },
 };
 

@@ -50,7 +50,7 @@ export interface HostFacts {
     /** Docker's root directory and the mount point of the filesystem that holds it (findmnt). */
     readonly dockerRootMount?: { readonly dir: string; readonly mountPoint: string };
     /** The running dockerd's argv (/proc/PID/cmdline) and daemon.json's tlsverify; undefined when dockerd does not run. */
-    readonly dockerd?: { readonly argv: readonly string[]; readonly fileTlsVerify?: boolean };
+    readonly dockerd?: { readonly argv: readonly string[]; readonly fileTlsVerify?: boolean; readonly unitFiles?: readonly string[] };
     /** Members of the docker group; undefined when there is no such group. */
     readonly dockerGroup?: readonly string[];
     /** The TLS files daemon.json names (tlscacert, tlscert, tlskey). */

@@ -86,6 +86,13 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
         onNodeOk(node, "python3 -c 'import json; p=\"/etc/docker/daemon.json\"; d=json.load(open(p)); d[\"icc\"]=True; json.dump(d, open(p, \"w\"), indent=2)' 2>/dev/null"
             + " || sed -i 's/\"icc\": *false/\"icc\": true/' /etc/docker/daemon.json; grep -q '\"icc\": *true' /etc/docker/daemon.json");
         onNodeOk(node, "printf '{\"defaultAction\":\"SCMP_ACT_ALLOW\"}\\n' > /etc/docker/seccomp.json");
+        // a drop-in we did not write opens the Docker API on TCP without TLS; daemon.json is untouched
+        onNodeOk(node, [
+            "mkdir -p /etc/systemd/system/docker.service.d",
+            "printf '[Service]\\nExecStart=\\nExecStart=%s -H tcp://127.0.0.1:2375\\n' \"$(systemctl show -p ExecStart --value docker | sed -n 's/.*argv\\[\\]=\\([^;]*\\) ;.*/\\1/p')\" > /etc/systemd/system/docker.service.d/zz-tcp.conf",
+            "systemctl daemon-reload && systemctl restart docker",
+            "tr '\\000' ' ' </proc/$(pidof -s dockerd)/cmdline | grep -q 'tcp://127.0.0.1:2375'",
+        ].join(" && "));
         // an apt option that turns signature checks off, next to the pinned signed-by
         onNodeOk(node, "sed -i 's/\\[signed-by=/[trusted=yes signed-by=/' /etc/apt/sources.list.d/nvidia-container-toolkit.list && grep -q 'trusted=yes' /etc/apt/sources.list.d/nvidia-container-toolkit.list");
         const creates: Record<string, string> = {
@@ -114,6 +121,7 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
             "GNH-TOOLKIT-COMPAT-HOOK host",
             "GNH-TOOLKIT-ENVVAR-UNPRIVILEGED host",
             "GNH-APT-VERIFICATION host",
+            "GNH-RUNTIME-DOCKERD-ARGS host",
             "GNH-CONTAINER-PRIVILEGED container priv",
             "GNH-CONTAINER-SENSITIVE-MOUNTS container rw-etc",
             ...["gpus-all", "gpus-device-all", "gpus-count-all", "cdi-all", "env-all", "mount-all"].map((c) => `GNH-CONTAINER-GPUS-EXPLICIT container ${c}`),

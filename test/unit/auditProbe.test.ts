@@ -59,6 +59,7 @@ function probeText(overrides: Record<string, [string, number?]> = {}): string {
         "docker-info": [JSON.stringify({ ServerVersion: "26.1.5+dfsg1", DefaultRuntime: "runc", Runtimes: { runc: { path: "runc" }, nvidia: { path: "/usr/bin/nvidia-container-runtime" } } })],
         "docker-root-mount": ["/var/lib/docker\n/var/lib/docker\n"],
         "docker-group": ["docker:x:999:\n"],
+        "docker-unit": ["/usr/lib/systemd/system/docker.service\n\n"],
         "dockerd-argv": ["/usr/sbin/dockerd\n-H\nfd://\n--containerd=/run/containerd/containerd.sock\n"],
         "seccomp-sha256": [`/etc/docker/seccomp.json\n${SHA}\n`],
         "dpkg": [["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"].map((p) => `${p}\t1.20.2-1\thi `).join("\n")
