@@ -23,11 +23,13 @@ export interface DockerDaemonConfigOutputs extends DockerDaemonConfigInputs {
     readonly effectiveHash: string;
     readonly dockerVersion: string;
     readonly notes: readonly string[];
+    /** Set by refresh only: what in dockerd's command line (units we did not write) weakens it; empty = nothing. */
+    readonly drift?: readonly string[];
 }
 
 export const DockerDaemonConfigContract = defineContract<DockerDaemonConfigInputs, DockerDaemonConfigOutputs>()({
     type: DOCKER_DAEMON_CONFIG_TYPE,
     inputs: { connection: true, settings: true, overriddenKeys: true, maxParallelRestarts: true, onDestroy: true },
-    outputs: { effective: true, effectiveHash: true, dockerVersion: true, notes: true },
+    outputs: { effective: true, effectiveHash: true, dockerVersion: true, notes: true, drift: true },
     defaults: {  },
 });

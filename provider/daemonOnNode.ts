@@ -7,6 +7,7 @@ import { deepEqual } from "../lib/daemonMerge";
 import { changedKeys, needsRestart, withoutConfigFile } from "../lib/daemonReload";
 import { remoteScript } from "../lib/remoteScripts";
 import { DaemonJson } from "../rules/daemonRules";
+import { runtimeDockerdArgs } from "../rules/hostCisRules";
 import { restartGate } from "./restartGate";
 import { NodeError, SshSession } from "../transport/ssh";
 
@@ -27,6 +28,10 @@ export interface Probe {
     readonly lastApplied?: DaemonJson;
     /** dockerd's flags as docker.service starts it, one per element. */
     readonly dockerdArgs: readonly string[];
+    /** The running dockerd's argv (argv[0] included); empty when it does not run. */
+    readonly runningArgv: readonly string[];
+    /** The unit files docker.service is made of: the fragment, then its drop-ins. */
+    readonly unitFiles: readonly string[];
     readonly info?: DockerInfo;
     readonly version: string;
 }
@@ -76,9 +81,27 @@ export async function probe(session: SshSession): Promise<Probe> {
         daemon: parseJson("daemon", DAEMON_JSON),
         lastApplied: parseJson("lastApplied", `${STATE_DIR}/daemon.last-applied.json`),
         dockerdArgs: decode("dockerdArgs").split("\n").filter((a) => a !== ""),
+        runningArgv: decode("runningArgs").split("\n").filter((a, i, all) => i < all.length - 1 || a !== ""),
+        unitFiles: (fields.get("units") ?? "").split(/\s+/).filter((f) => f.startsWith("/")),
         info: infoText.trim() ? parseDockerInfo(session, infoText) : undefined,
         version: fields.get("version") ?? "",
     };
+}
+
+/**
+ * What GNH-RUNTIME-DOCKERD-ARGS (the audit's own rule) finds in dockerd's command line: as it runs
+ * now, and as docker.service would start it on the next restart. Empty when both are clean.
+ */
+export function commandLineProblems(before: Probe): string[] {
+    const fileTlsVerify = before.daemon?.tlsverify === true;
+    const judge = (argv: readonly string[]) => runtimeDockerdArgs.evaluate({ dockerd: { argv, fileTlsVerify, unitFiles: before.unitFiles } });
+    const running = before.runningArgv.length > 0 ? judge(before.runningArgv) : undefined;
+    if (running?.status === "fail") {
+        return [running.message];
+    }
+    // clean now, but the next restart would bring it: a unit changed since dockerd started
+    const next = judge(["dockerd", ...before.dockerdArgs]);
+    return next.status === "fail" ? [`after a restart: ${next.message}`] : [];
 }
 
 export const render = (config: DaemonJson) => `${JSON.stringify(config, null, 2)}\n`;

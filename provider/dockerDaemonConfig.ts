@@ -13,7 +13,7 @@ import { restartGate } from "./restartGate";
 import { OWNER_RECORD, readOwner } from "./ownerRecord";
 import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
-import { DAEMON_JSON, hashOf, probe, render, STATE_DIR, validate, writeSafely } from "./daemonOnNode";
+import { commandLineProblems, DAEMON_JSON, hashOf, probe, render, STATE_DIR, validate, writeSafely } from "./daemonOnNode";
 import { readOriginal, restoreOriginal } from "./daemonRestore";
 import { DockerDaemonConfigContract, DockerDaemonConfigInputs, DockerDaemonConfigOutputs } from "../contracts/dockerDaemonConfig";
 import { inputsOf } from "../contracts/contract";
@@ -57,6 +57,10 @@ export function diff(olds: DockerDaemonConfigOutputs, news: DockerDaemonConfigIn
     if (!deepEqual(olds.connection, news.connection)) {
         changed.push("connection");
     }
+    // refresh found dockerd's command line weakened by a unit we did not write: up must say so
+    if ((olds.drift ?? []).length > 0) {
+        changed.push("drift");
+    }
     const replaces = olds.connection.name !== news.connection.name ? ["connection"] : [];
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
 }
@@ -83,14 +87,16 @@ export async function read(id: string, props: DockerDaemonConfigOutputs): Promis
     const merge = mergeDaemonConfig({ desired: props.settings, current, lastApplied: live.lastApplied, overriddenKeys: props.overriddenKeys });
     const inSync = merge.conflicts.length === 0 && deepEqual(merge.merged, current);
     const observedSettings = inSync ? props.settings : observed(props.settings, current);
+    const drift = commandLineProblems(live);
     const outs: DockerDaemonConfigOutputs = {
         ...props,
         settings: observedSettings,
         effective: current,
         effectiveHash: hashOf(current),
         dockerVersion: live.version,
+        drift,
     };
-    return { id, props: outs, inputs: { ...inputs, settings: observedSettings } };
+    return { id, props: outs, inputs: { ...inputs, settings: observedSettings, ...(drift.length > 0 ? { drift } : {}) } };
 }
 
 /** The node's values at the paths we manage (absent keys stay absent). */
@@ -150,6 +156,10 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
     }
     if (versionParts[0] < 23) {
         throw new NodeError(node, `Docker ${before.version} is older than 23.0 and has no 'dockerd --validate', so a new daemon.json cannot be checked before use; upgrade Docker. Nothing was changed`);
+    }
+    const weakened = commandLineProblems(before);
+    if (weakened.length > 0) {
+        throw new NodeError(node, `${weakened.join("; ")}. This project never edits unit files it did not write, and does not restart Docker while one weakens it: remove the flag from that file (systemctl cat docker shows it), restart Docker, and run up again. Nothing was changed`);
     }
     const current = before.daemon ?? {};
     const merge = mergeDaemonConfig({ desired: inputs.settings, current, lastApplied: before.lastApplied, overriddenKeys: inputs.overriddenKeys });

@@ -11,3 +11,7 @@ envfiles=$(systemctl show -p EnvironmentFiles --value docker.service 2>/dev/null
 printf 'dockerdArgs %s\n' "$( (set +u; set -a; for f in $envfiles; do [ -f "$f" ] && . "$f"; done; set +a; eval "set -- $argv"; [ $# -gt 0 ] && shift; for a in "$@"; do printf '%s\n' "$a"; done) | base64 -w0)"
 printf 'info %s\n' "$(docker info --format '{{json .}}' 2>/dev/null | base64 -w0)"
 printf 'version %s\n' "$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+# the running dockerd's own argv, NUL-separated turned to lines (what runs, whatever the units say now)
+printf 'runningArgs %s\n' "$( (pid=$(pidof -s dockerd 2>/dev/null || pgrep -o -x dockerd) && tr '\000' '\n' <"/proc/$pid/cmdline") | base64 -w0)"
+# the unit files docker.service is made of: the fragment, then the drop-ins
+printf 'units %s\n' "$(systemctl show -p FragmentPath -p DropInPaths --value docker.service 2>/dev/null | tr '\n' ' ')"

@@ -118,8 +118,10 @@ export const runtimeDockerdArgs: LiveRule = {
             ...(flags.configFile !== undefined && cleanPath(flags.configFile) !== DAEMON_JSON_PATH ? [`reads ${flags.configFile}, not ${DAEMON_JSON_PATH} (--config-file)`] : []),
             ...flags.unreadable.map((f) => `has a flag dockerd could not read: ${f}`),
         ];
-        const units = facts.dockerd.unitFiles && facts.dockerd.unitFiles.length > 0 ? `; docker.service is made of ${facts.dockerd.unitFiles.join(", ")}` : "";
-        return problems.length > 0 ? fail(`the running dockerd ${problems.join("; ")} (its command line: ${facts.dockerd.argv.join(" ")}${units})`) : pass;
+        // the drop-ins first: long messages are cut short in a preview's diff
+        const [fragment, ...dropIns] = facts.dockerd.unitFiles ?? [];
+        const source = dropIns.length > 0 ? `drop-in${dropIns.length > 1 ? "s" : ""} ${dropIns.join(", ")} over ${fragment}` : fragment !== undefined ? `unit ${fragment}` : "";
+        return problems.length > 0 ? fail(`dockerd ${problems.join("; ")} (${source ? `${source}; ` : ""}command line: ${facts.dockerd.argv.join(" ")})`) : pass;
     },
 };
 

@@ -3,7 +3,7 @@
 // on any failure the previous file back and Docker signalled the same way it was changed.
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { applyCandidate, Probe, writeSafely } from "../../provider/daemonOnNode";
+import { applyCandidate, commandLineProblems, Probe, writeSafely } from "../../provider/daemonOnNode";
 import { REMOTE_SCRIPTS_DIR, remoteScriptText } from "../../lib/remoteScripts";
 import { SshSession, RunResult } from "../../transport/ssh";
 
@@ -39,7 +39,7 @@ function fakeSession(answers: Partial<Record<string, (args: readonly string[]) =
     return { session: session as unknown as SshSession, steps };
 }
 
-const before = (liveRestore: boolean): Probe => ({ daemon: {}, dockerdArgs: [], info: { ...HEALTHY, LiveRestoreEnabled: liveRestore }, version: "26.1.5" });
+const before = (liveRestore: boolean): Probe => ({ daemon: {}, dockerdArgs: [], runningArgv: ["/usr/sbin/dockerd", "-H", "fd://"], unitFiles: [], info: { ...HEALTHY, LiveRestoreEnabled: liveRestore }, version: "26.1.5" });
 const CANDIDATE = { "live-restore": true, icc: false, "no-new-privileges": true, "seccomp-profile": "/etc/docker/seccomp.json", runtimes: { nvidia: { path: "/usr/bin/nvidia-container-runtime" } } };
 
 describe("the daemon's apply steps", () => {
@@ -70,5 +70,20 @@ describe("the daemon's apply steps", () => {
         await expect(writeSafely(session, CANDIDATE, { "live-restore": true }, before(true), []))
             .rejects.toThrow(/^node gpu-07: applying daemon.json failed, the previous daemon.json is restored and Docker runs again\. Docker said: docker restart failed: Job for docker.service failed/);
         expect(steps).toEqual(["daemon-write backup", "daemon-restart", "daemon-log", "daemon-restore", "daemon-rollback-restart"]);
+    });
+});
+
+describe("dockerd's command line, before anything is written", () => {
+    it("is judged by the audit's rule, as it runs and as the unit would start it, naming the unit files", () => {
+        const clean = before(true);
+        expect(commandLineProblems(clean)).toEqual([]);
+        const dropIn = { ...clean, dockerdArgs: ["-H", "fd://", "-H", "tcp://0.0.0.0:2375"], unitFiles: ["/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service.d/tcp.conf"] };
+        const problems = commandLineProblems(dropIn);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toContain("listens on tcp://0.0.0.0:2375 without TLS verification");
+        expect(problems[0]).toContain("/etc/systemd/system/docker.service.d/tcp.conf");
+        // TLS verification in daemon.json counts, as dockerd merges it
+        expect(commandLineProblems({ ...dropIn, daemon: { tlsverify: true } })).toEqual([]);
+        expect(commandLineProblems({ ...clean, runningArgv: ["/usr/sbin/dockerd", "--config-file=/etc/docker/other.json"] })[0]).toContain("reads /etc/docker/other.json");
     });
 });

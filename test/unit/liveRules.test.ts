@@ -73,7 +73,7 @@ const badCases: Record<string, { facts: HostFacts; message: string }> = {
     },
     "GNH-RUNTIME-DOCKERD-ARGS": {
         facts: { ...hardened, dockerd: { argv: ["/usr/sbin/dockerd", "-H", "fd://", "-H", "tcp://0.0.0.0:2375"] } },
-        message: "the running dockerd listens on tcp://0.0.0.0:2375 without TLS verification (its command line: /usr/sbin/dockerd -H fd:// -H tcp://0.0.0.0:2375)",
+        message: "dockerd listens on tcp://0.0.0.0:2375 without TLS verification (command line: /usr/sbin/dockerd -H fd:// -H tcp://0.0.0.0:2375)",
     },
     "GNH-HOST-SWARM-MODE": {
         facts: { ...hardened, docker: { ...hardened.docker!, swarm: "active" } },

@@ -1,0 +1,67 @@
+// Issue #18, first case: a systemd drop-in we did not write opens the Docker API on TCP without
+// TLS. daemon.json is untouched, so a rule that reads only daemon.json sees nothing; the audit,
+// `preview --refresh` and `up` judge dockerd's real command line instead. The audit and the refresh
+// name the node and the drop-in; up refuses, changes nothing and does not restart Docker; once
+// the drop-in is gone, the refresh is quiet again. gnh-node-4 is reset at the end.
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot, uniqueStackName } from "../support/engine";
+import { fleetCli, fleetFile, hardenFreshNode, onNodeOk, resetNode } from "../support/lab";
+
+const node = "gnh-node-4";
+const pulumi = fleetCli(uniqueStackName("tamper-e2e"));
+const DROP_IN = "/etc/systemd/system/docker.service.d/zz-tcp.conf";
+const dockerdPid = () => onNodeOk(node, "pidof -s dockerd").trim();
+const daemonJsonHash = () => onNodeOk(node, "sha256sum /etc/docker/daemon.json").split(" ")[0];
+
+beforeAll(() => {
+    hardenFreshNode(pulumi, node);
+    onNodeOk(node, [
+        "mkdir -p /etc/systemd/system/docker.service.d",
+        `printf '[Service]\\nExecStart=\\nExecStart=%s -H tcp://127.0.0.1:2375\\n' "$(systemctl show -p ExecStart --value docker | sed -n 's/.*argv\\[\\]=\\([^;]*\\) ;.*/\\1/p')" > ${DROP_IN}`,
+        "systemctl daemon-reload && systemctl restart docker",
+    ].join(" && "));
+}, 600_000);
+
+afterAll(() => {
+    pulumi("stack", "rm", "--yes", "--force");
+    resetNode(node);
+});
+
+describe("a drop-in that opens the Docker API on TCP (gnh-node-4)", () => {
+    it("is found by the audit, naming the drop-in", () => {
+        const audit = spawnSync("npm", ["run", "--silent", "audit", "--", "--fleet", fleetFile, "--node", node, "--include", "GNH-RUNTIME-DOCKERD-ARGS"], { cwd: projectRoot, encoding: "utf8", timeout: 180_000 });
+        expect(audit.status, audit.stderr).toBe(1);
+        expect(audit.stdout).toContain("listens on tcp://127.0.0.1:2375 without TLS verification");
+        expect(audit.stdout).toContain(DROP_IN);
+    });
+
+    it("is drift in preview --refresh, naming the node and the drop-in", () => {
+        const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--diff");
+        expect(preview.status).not.toBe(0);
+        const text = preview.stdout + preview.stderr;
+        expect(text).toContain(`${node}-daemon-json`);
+        expect(text).toContain("tcp://127.0.0.1:2375");
+        expect(text).toContain(DROP_IN);
+    });
+
+    it("makes up refuse, naming node and drop-in, without writing daemon.json or restarting Docker", () => {
+        const pid = dockerdPid();
+        const hash = daemonJsonHash();
+        const up = pulumi("up", "--refresh", "--yes", "--skip-preview");
+        expect(up.status).not.toBe(0);
+        const text = up.stdout + up.stderr;
+        expect(text).toContain(`node ${node}`);
+        expect(text).toContain("never edits unit files it did not write");
+        expect(text).toContain(DROP_IN);
+        expect(dockerdPid()).toBe(pid);
+        expect(daemonJsonHash()).toBe(hash);
+        expect(onNodeOk(node, `test -f ${DROP_IN} && echo kept`).trim()).toBe("kept");
+    });
+
+    it("is quiet again once the drop-in is gone", () => {
+        onNodeOk(node, `rm -f ${DROP_IN} && systemctl daemon-reload && systemctl restart docker`);
+        const preview = pulumi("preview", "--refresh", "--expect-no-changes");
+        expect(preview.status, preview.stdout + preview.stderr).toBe(0);
+    });
+});
