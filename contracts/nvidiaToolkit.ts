@@ -13,6 +13,8 @@ export interface ToolkitRepository {
     readonly fingerprint: string;
     readonly keyringPath: string;
     readonly listPath: string;
+    /** Set by refresh only: how the node's list file or keyring differs from what we wrote. */
+    readonly drift?: readonly string[];
 }
 
 export interface NvidiaToolkitInputs {

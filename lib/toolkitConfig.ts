@@ -5,6 +5,9 @@ export const TOOLKIT_PACKAGES = ["nvidia-container-toolkit", "nvidia-container-t
 export const NVIDIA_KEY_FINGERPRINT = "C95B321B61E88C1809C4F759DDCAE044F796ECB0";
 export const NVIDIA_KEYRING_PATH = "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg";
 export const NVIDIA_LIST_PATH = "/etc/apt/sources.list.d/nvidia-container-toolkit.list";
+
+/** The one line remote/toolkit-source.sh writes into the list file (a test holds the two together). */
+export const aptSourceLine = (keyringPath: string, url: string): string => `deb [signed-by=${keyringPath}] ${url} /\n`;
 export const RUNTIME_CONFIG_PATH = "/etc/nvidia-container-runtime/config.toml";
 /**
  * The toolkit version a node gets unless the fleet pins another (stack config toolkitVersion).

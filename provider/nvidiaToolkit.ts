@@ -6,12 +6,13 @@
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
 import { connectionProblems } from "../lib/nodeConnection";
-import { cdiSchemaProblem, debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { aptSourceLine, cdiSchemaProblem, debianVersion, readRuntimeConfig, RUNTIME_CONFIG_PATH, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { normalizeFingerprint } from "../rules/aptRules";
 import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { ownedByAnother } from "../lib/destroyPlan";
 import { readOwner } from "./ownerRecord";
 import { remoteScript } from "../lib/remoteScripts";
-import { NvidiaToolkitContract, NvidiaToolkitInputs, NvidiaToolkitOutputs } from "../contracts/nvidiaToolkit";
+import { NvidiaToolkitContract, NvidiaToolkitInputs, NvidiaToolkitOutputs, ToolkitRepository } from "../contracts/nvidiaToolkit";
 import { inputsOf } from "../contracts/contract";
 
 /** What a run does to the node's pin, for the policy pack: only a new or changed pin may be refused. */
@@ -60,19 +61,37 @@ const CONFIG_SCRIPT = remoteScript("toolkit-config");
 const DOCKER_VERSION_SCRIPT = remoteScript("docker-version");
 const UNHOLD_SCRIPT = remoteScript("toolkit-unhold");
 
-const STATE_SCRIPT = remoteScript("toolkit-state", { RUNTIME_CONFIG_PATH });
+const STATE_SCRIPT = remoteScript("toolkit-state", { RUNTIME_CONFIG_PATH }, ["gpg-primaries"]);
 
 interface ToolkitState {
     readonly installed: Record<string, string>;
     readonly held: string[];
     readonly runtimeConfig: Record<string, string | boolean>;
+    /** The apt list file's text ("" when absent) and the primary fingerprints in its keyring. */
+    readonly listText: string;
+    readonly keyring: readonly string[];
 }
 
-async function readState(session: SshSession, managedKeys: readonly string[]): Promise<ToolkitState> {
-    const out = await session.check("reading the toolkit's packages and config", STATE_SCRIPT, [...TOOLKIT_PACKAGES]);
+/** How the node's apt source differs from what we wrote (remote/toolkit-source.sh): empty when it does not. */
+export function aptSourceDrift(repository: ToolkitRepository, state: Pick<ToolkitState, "listText" | "keyring">): string[] {
+    const problems: string[] = [];
+    if (state.listText !== aptSourceLine(repository.keyringPath, repository.url)) {
+        problems.push(state.listText === "" ? `${repository.listPath} is missing` : `${repository.listPath} now reads ${JSON.stringify(state.listText.trim())}, not the line we wrote`);
+    }
+    const pinned = normalizeFingerprint(repository.fingerprint);
+    if (state.keyring.length !== 1 || normalizeFingerprint(state.keyring[0]) !== pinned) {
+        problems.push(`${repository.keyringPath} holds ${state.keyring.length > 0 ? state.keyring.join(", ") : "no key"}, not only ${pinned}`);
+    }
+    return problems;
+}
+
+async function readState(session: SshSession, managedKeys: readonly string[], repository: ToolkitRepository): Promise<ToolkitState> {
+    const out = await session.check("reading the toolkit's packages, config and apt source", STATE_SCRIPT, [repository.listPath, repository.keyringPath, ...TOOLKIT_PACKAGES]);
     const installed: Record<string, string> = {};
     const held: string[] = [];
     let configText = "";
+    let listText = "";
+    let keyring: string[] = [];
     for (const line of out.split("\n")) {
         const [kind, ...rest] = line.trim().split(" ");
         if (kind === "pkg" && rest.length >= 3 && rest[2][1] === "i") { // "ii" or "hi" (held): installed
@@ -81,9 +100,13 @@ async function readState(session: SshSession, managedKeys: readonly string[]): P
             held.push(rest[0]);
         } else if (kind === "config") {
             configText = Buffer.from(rest[0] ?? "", "base64").toString("utf8");
+        } else if (kind === "list") {
+            listText = Buffer.from(rest[0] ?? "", "base64").toString("utf8");
+        } else if (kind === "keyring") {
+            keyring = rest.filter((f) => f !== "");
         }
     }
-    return { installed, held, runtimeConfig: readRuntimeConfig(configText, managedKeys) };
+    return { installed, held, runtimeConfig: readRuntimeConfig(configText, managedKeys), listText, keyring };
 }
 
 /** nvidia-ctk's `--set key=value` takes strings raw and booleans as true/false. */
@@ -113,7 +136,7 @@ async function apply(inputs: NvidiaToolkitInputs): Promise<NvidiaToolkitOutputs>
     }
     const settings = Object.entries(inputs.runtimeConfig).map(([k, v]) => setArgument(k, v));
     await session.check(`setting ${RUNTIME_CONFIG_PATH}`, CONFIG_SCRIPT, [RUNTIME_CONFIG_PATH, ...settings]);
-    const state = await readState(session, Object.keys(inputs.runtimeConfig));
+    const state = await readState(session, Object.keys(inputs.runtimeConfig), repo);
     const wrong = TOOLKIT_PACKAGES.filter((p) => state.installed[p] !== version || !state.held.includes(p));
     if (wrong.length > 0) {
         throw new NodeError(node, `after the install, ${wrong.join(", ")} are not at ${version} and held (installed: ${JSON.stringify(state.installed)})`);
@@ -135,7 +158,7 @@ export async function update(news: NvidiaToolkitInputs): Promise<UpdateResult> {
 /** Refresh: packages, holds and config as they are; a difference shows up as drift in `version` or `runtimeConfig`. */
 export async function read(id: string, props: NvidiaToolkitOutputs): Promise<ReadResult> {
     const session = sessionFor(props.connection);
-    const state = await readState(session, Object.keys(props.runtimeConfig));
+    const state = await readState(session, Object.keys(props.runtimeConfig), props.repository);
     const wanted = debianVersion(props.version);
     const versions = new Set(TOOLKIT_PACKAGES.map((p) => state.installed[p] ?? "absent"));
     const allHeld = TOOLKIT_PACKAGES.every((p) => state.held.includes(p));
@@ -143,7 +166,10 @@ export async function read(id: string, props: NvidiaToolkitOutputs): Promise<Rea
         ? props.version
         : TOOLKIT_PACKAGES.map((p) => `${p}=${state.installed[p] ?? "absent"}${state.held.includes(p) ? "" : " (not held)"}`).join(", ");
     const inputs = inputsOf(NvidiaToolkitContract, props);
-    const observed = { ...inputs, version: observedVersion, runtimeConfig: state.runtimeConfig, appliedVersion: props.appliedVersion ?? props.version };
+    // the apt source and keyring are ours: any edit (trusted=yes, another key) shows as drift and up rewrites them
+    const sourceDrift = aptSourceDrift(props.repository, state);
+    const repository = sourceDrift.length > 0 ? { ...props.repository, drift: sourceDrift } : props.repository;
+    const observed = { ...inputs, version: observedVersion, runtimeConfig: state.runtimeConfig, repository, appliedVersion: props.appliedVersion ?? props.version };
     return { id, props: { ...observed, installed: state.installed, held: state.held }, inputs: observed };
 }
 

@@ -1,8 +1,11 @@
-// Issue #18, first case: a systemd drop-in we did not write opens the Docker API on TCP without
-// TLS. daemon.json is untouched, so a rule that reads only daemon.json sees nothing; the audit,
-// `preview --refresh` and `up` judge dockerd's real command line instead. The audit and the refresh
-// name the node and the drop-in; up refuses, changes nothing and does not restart Docker; once
-// the drop-in is gone, the refresh is quiet again. gnh-node-4 is reset at the end.
+// Issue #18 on a hardened node (gnh-node-4, reset at the end):
+// 1. a systemd drop-in we did not write opens the Docker API on TCP without TLS. daemon.json is
+//    untouched, so a rule that reads only daemon.json sees nothing; the audit, `preview --refresh`
+//    and `up` judge dockerd's real command line instead. The audit and the refresh name the node
+//    and the drop-in; up refuses, changes nothing and does not restart Docker; once the drop-in is
+//    gone, the refresh is quiet again.
+// 2. an option that turns apt's signature checks off is added to the list file we wrote: the audit
+//    and the refresh name the file, and up --refresh writes our line back.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
@@ -61,6 +64,37 @@ describe("a drop-in that opens the Docker API on TCP (gnh-node-4)", () => {
 
     it("is quiet again once the drop-in is gone", () => {
         onNodeOk(node, `rm -f ${DROP_IN} && systemctl daemon-reload && systemctl restart docker`);
+        const preview = pulumi("preview", "--refresh", "--expect-no-changes");
+        expect(preview.status, preview.stdout + preview.stderr).toBe(0);
+    });
+});
+
+describe("trusted=yes added to the apt list we wrote (gnh-node-4)", () => {
+    const LIST = "/etc/apt/sources.list.d/nvidia-container-toolkit.list";
+
+    beforeAll(() => {
+        onNodeOk(node, `sed -i 's/^deb \\[signed-by=/deb [trusted=yes signed-by=/' ${LIST} && grep -q 'trusted=yes' ${LIST}`);
+    });
+
+    it("is found by the audit, naming the file", () => {
+        const audit = spawnSync("npm", ["run", "--silent", "audit", "--", "--fleet", fleetFile, "--node", node, "--include", "GNH-APT-VERIFICATION"], { cwd: projectRoot, encoding: "utf8", timeout: 180_000 });
+        expect(audit.status, audit.stderr).toBe(1);
+        expect(audit.stdout).toContain(`${LIST}: `);
+        expect(audit.stdout).toContain("sets trusted=yes");
+    });
+
+    it("is drift in preview --refresh, naming the file", () => {
+        const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--diff");
+        expect(preview.status).not.toBe(0);
+        const text = preview.stdout + preview.stderr;
+        expect(text).toContain(`${node}-toolkit`);
+        expect(text).toContain(`${LIST} now reads`);
+    });
+
+    it("is repaired by up --refresh: our line is back, and the next refresh is quiet", () => {
+        const up = pulumi("up", "--refresh", "--yes", "--skip-preview");
+        expect(up.status, up.stdout + up.stderr).toBe(0);
+        expect(onNodeOk(node, `cat ${LIST}`)).not.toContain("trusted");
         const preview = pulumi("preview", "--refresh", "--expect-no-changes");
         expect(preview.status, preview.stdout + preview.stderr).toBe(0);
     });
