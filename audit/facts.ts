@@ -4,7 +4,7 @@ import { parseAuditPaths } from "../lib/auditPaths";
 import { parseDriverVersion } from "../lib/advisories";
 import { parseObserved } from "../lib/fileModes";
 import { parseAuditRules, parseAuditRulesFiles } from "../lib/auditRulesFile";
-import { readRuntimeConfig, TOOLKIT_PACKAGES } from "../lib/toolkitConfig";
+import { readRuntimeConfig, TOOLKIT_PACKAGES, tomlProblem } from "../lib/toolkitConfig";
 import { AuditFacts } from "../rules/auditRules";
 import { ContainerSpec } from "../rules/containerRules";
 import { DaemonJson } from "../rules/daemonRules";
@@ -230,6 +230,11 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
     const toolkitVersion = installed("nvidia-container-toolkit") ?? installed("nvidia-container-toolkit-base") ?? undefined;
     const anyToolkit = TOOLKIT_PACKAGES.some((p) => installed(p) !== null);
     const configToml = probe["config-toml"];
+    const configProblem = configToml.code === 0 ? tomlProblem(configToml.stdout) : undefined;
+    if (configProblem !== undefined) {
+        // the toolkit cannot load it either; the rules then judge NVIDIA's defaults
+        warnings.push(`/etc/nvidia-container-runtime/config.toml is not valid TOML: ${configProblem}`);
+    }
     const toolkit: ToolkitFacts["toolkit"] = anyToolkit ? {
         version: toolkitVersion,
         packages: Object.fromEntries(TOOLKIT_PACKAGES.map((p) => [p, installed(p)])),

@@ -1,6 +1,8 @@
 // NVIDIA Container Toolkit desired state, as data: the packages, their version, and the
 // security-relevant keys of /etc/nvidia-container-runtime/config.toml. Pure.
 
+import { parse as parseToml } from "smol-toml";
+
 export const TOOLKIT_PACKAGES = ["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"] as const;
 export const NVIDIA_KEY_FINGERPRINT = "C95B321B61E88C1809C4F759DDCAE044F796ECB0";
 export const NVIDIA_KEYRING_PATH = "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg";
@@ -55,33 +57,39 @@ export function debianVersion(version: string): string {
     return version.includes("-") ? version : `${version}-1`;
 }
 
+/** Why config.toml's text is not TOML the toolkit can load, or undefined when it is. */
+export function tomlProblem(toml: string): string | undefined {
+    try {
+        parseToml(toml);
+        return undefined;
+    } catch (error) {
+        return (error as Error).message.split("\n")[0];
+    }
+}
+
 /**
- * Read the managed keys from config.toml text: `[section]` headers and `key = value` lines with
- * string or boolean values, the subset that NVIDIA's file uses for these keys.
+ * The managed keys' values in config.toml, read with a TOML 1.0 parser (smol-toml), so that every
+ * spelling the toolkit's own parser accepts counts: dotted keys, quoted keys, inline tables,
+ * literal strings, headers with spaces. A value that is neither string nor boolean is kept as its
+ * JSON text (a rule then sees a value it does not want). Text that is not TOML yields no values:
+ * the toolkit cannot load it either (tomlProblem says why).
  */
 export function readRuntimeConfig(toml: string, keys: readonly string[]): Record<string, string | boolean> {
+    let document: Record<string, unknown>;
+    try {
+        document = parseToml(toml) as Record<string, unknown>;
+    } catch {
+        return {};
+    }
     const values: Record<string, string | boolean> = {};
-    let section = "";
-    for (const raw of toml.split("\n")) {
-        const line = raw.trim();
-        if (line === "" || line.startsWith("#")) {
-            continue;
+    for (const key of keys) {
+        let node: unknown = document;
+        for (const part of key.split(".")) {
+            node = typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[part] : undefined;
         }
-        const header = /^\[([^\]]+)\]$/.exec(line);
-        if (header) {
-            section = header[1].trim();
-            continue;
+        if (node !== undefined) {
+            values[key] = typeof node === "string" || typeof node === "boolean" ? node : JSON.stringify(node);
         }
-        const assignment = /^([A-Za-z0-9_.-]+)\s*=\s*(.+)$/.exec(line);
-        if (!assignment) {
-            continue;
-        }
-        const key = section ? `${section}.${assignment[1]}` : assignment[1];
-        if (!keys.includes(key)) {
-            continue;
-        }
-        const value = assignment[2].replace(/\s+#.*$/, "").trim();
-        values[key] = value === "true" ? true : value === "false" ? false : value.replace(/^"(.*)"$/, "$1").replace(/\\"/g, '"');
     }
     return values;
 }

@@ -6,6 +6,9 @@
 //    gone, the refresh is quiet again.
 // 2. an option that turns apt's signature checks off is added to the list file we wrote: the audit
 //    and the refresh name the file, and up --refresh writes our line back.
+// 3. config.toml points ldconfig into the container (no "@") with a quoted key, a TOML spelling a
+//    line-by-line reader skips (it then judged NVIDIA's safe default): the audit and the refresh
+//    read it as TOML, and up --refresh sets it back.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
@@ -97,5 +100,30 @@ describe("trusted=yes added to the apt list we wrote (gnh-node-4)", () => {
         expect(onNodeOk(node, `cat ${LIST}`)).not.toContain("trusted");
         const preview = pulumi("preview", "--refresh", "--expect-no-changes");
         expect(preview.status, preview.stdout + preview.stderr).toBe(0);
+    });
+});
+
+describe("config.toml edited in another TOML spelling (gnh-node-4)", () => {
+    const CONFIG = "/etc/nvidia-container-runtime/config.toml";
+
+    beforeAll(() => {
+        onNodeOk(node, `sed -i 's|^ldconfig = .*|"ldconfig" = "/sbin/ldconfig"|' ${CONFIG} && grep -q '^"ldconfig" = "/sbin/ldconfig"' ${CONFIG}`);
+    });
+
+    it("is found by the audit", () => {
+        const audit = spawnSync("npm", ["run", "--silent", "audit", "--", "--fleet", fleetFile, "--node", node, "--include", "GNH-TOOLKIT-LDCONFIG"], { cwd: projectRoot, encoding: "utf8", timeout: 180_000 });
+        expect(audit.status, audit.stderr).toBe(1);
+        expect(audit.stdout).toContain('config.toml nvidia-container-cli.ldconfig is "/sbin/ldconfig"; it must start with "@"');
+    });
+
+    it("is drift in preview --refresh, and up --refresh sets it back", () => {
+        const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--diff");
+        expect(preview.status).not.toBe(0);
+        expect(preview.stdout + preview.stderr).toContain("/sbin/ldconfig");
+        const up = pulumi("up", "--refresh", "--yes", "--skip-preview");
+        expect(up.status, up.stdout + up.stderr).toBe(0);
+        expect(onNodeOk(node, `grep ldconfig ${CONFIG}`)).toContain("@/sbin/ldconfig");
+        const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
+        expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
     });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cdiSchemaProblem, compareVersions, debianVersion, readRuntimeConfig } from "../../lib/toolkitConfig";
+import { cdiSchemaProblem, compareVersions, debianVersion, readRuntimeConfig, tomlProblem } from "../../lib/toolkitConfig";
 import { desiredRuntimeConfig } from "../../rules/toolkitRules";
 
 describe("toolkit desired state", () => {
@@ -58,5 +58,36 @@ describe("the CDI schema preflight (toolkit >= 1.19 writes v0.7.0 specs)", () =>
         );
         expect(cdiSchemaProblem("1.20.2", "26.0.2", { "features.no-additional-gids-for-device-nodes": true })).toBeUndefined();
         expect(cdiSchemaProblem("1.19.1", undefined, {})).toMatch(/the node's Docker version could not be read/);
+    });
+});
+
+describe("config.toml, read as TOML", () => {
+    const KEYS = ["accept-nvidia-visible-devices-envvar-when-unprivileged", "features.disable-cuda-compat-lib-hook", "nvidia-container-cli.ldconfig"];
+
+    it.each([
+        ["plain", "accept-nvidia-visible-devices-envvar-when-unprivileged = true\n"],
+        ["quoted key", "\"accept-nvidia-visible-devices-envvar-when-unprivileged\" = true\n"],
+        ["no spaces", "accept-nvidia-visible-devices-envvar-when-unprivileged=true\n"],
+        ["a comment after", "accept-nvidia-visible-devices-envvar-when-unprivileged = true # on purpose\n"],
+    ])("reads a top-level key written %s", (_name, text) => {
+        expect(readRuntimeConfig(text, KEYS)["accept-nvidia-visible-devices-envvar-when-unprivileged"]).toBe(true);
+    });
+
+    it.each([
+        ["a table", "[features]\ndisable-cuda-compat-lib-hook = false\n"],
+        ["a header with spaces", "[ features ]\ndisable-cuda-compat-lib-hook = false\n"],
+        ["a dotted key", "features.disable-cuda-compat-lib-hook = false\n"],
+        ["a quoted dotted key", "features.\"disable-cuda-compat-lib-hook\" = false\n"],
+        ["an inline table", "features = { disable-cuda-compat-lib-hook = false }\n"],
+    ])("reads a nested key written as %s", (_name, text) => {
+        expect(readRuntimeConfig(text, KEYS)["features.disable-cuda-compat-lib-hook"]).toBe(false);
+    });
+
+    it("reads literal and basic strings alike, keeps other types as JSON, and reads nothing from text that is not TOML", () => {
+        expect(readRuntimeConfig("[nvidia-container-cli]\nldconfig = '/sbin/ldconfig'\n", KEYS)["nvidia-container-cli.ldconfig"]).toBe("/sbin/ldconfig");
+        expect(readRuntimeConfig("accept-nvidia-visible-devices-envvar-when-unprivileged = 1\n", KEYS)["accept-nvidia-visible-devices-envvar-when-unprivileged"]).toBe("1");
+        expect(readRuntimeConfig("[features\nx = 1\n", KEYS)).toEqual({});
+        expect(tomlProblem("[features\nx = 1\n")).toBeDefined();
+        expect(tomlProblem("a = true\n")).toBeUndefined();
     });
 });
