@@ -44,6 +44,11 @@ export function labFleetText(lab: LabFleet, file: string): string {
     return text;
 }
 
+/** The policy pack configuration for previews of the lab fleet: its mirror's key is trusted besides NVIDIA's. */
+export function labPackConfig(fingerprint: string | undefined): Record<string, unknown> {
+    return fingerprint === undefined ? {} : { "GNH-APT-PINNED-FINGERPRINT": { trustedFingerprints: [fingerprint] } };
+}
+
 /** "ssh-ed25519 AAAA…" from an OpenSSH .pub file: its first two fields. */
 export function publicKeyOf(pubFile: string): string {
     const [type, key] = fs.readFileSync(pubFile, "utf8").trim().split(/\s+/);
@@ -58,6 +63,8 @@ function main(argv: string[]): void {
         args: argv,
         options: {
             output: { type: "string" },
+            // the policy pack's configuration that trusts the lab mirror's key (previews trust NVIDIA's only)
+            "pack-config": { type: "string" },
             "private-key": { type: "string" },
             "mirror-url": { type: "string" },
             fingerprint: { type: "string" },
@@ -93,6 +100,9 @@ function main(argv: string[]): void {
     const tmp = `${output}.tmp`;
     fs.writeFileSync(tmp, text, { mode: 0o644 });
     fs.renameSync(tmp, output);
+    if (values["pack-config"]) {
+        fs.writeFileSync(values["pack-config"], `${JSON.stringify(labPackConfig(values.fingerprint || undefined), null, 2)}\n`);
+    }
 }
 
 if (require.main === module) {

@@ -65,11 +65,10 @@ export const toolkitFacts: FactsOf<ToolkitFacts> = (type, props, name, options) 
             return file === undefined ? undefined : advisoriesFrom(file);
         },
         get options(): ToolkitRuleOptions {
-            const configured = options.trustedFingerprints ?? [];
             return {
-                // configured: only NVIDIA's key and the fleet's; otherwise the resource's own pin,
-                // which is what the provider enforces on the key it installs
-                trustedFingerprints: configured.length > 0 ? configured : pinned(),
+                // NVIDIA's key and the ones the pack's configuration lists, never the resource's own
+                // pin: a pull request that changes the pin to another key must not pass by itself
+                trustedFingerprints: options.trustedFingerprints ?? [],
                 httpAllowedHosts: options.httpAllowedHosts ?? [],
             };
         },

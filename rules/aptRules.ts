@@ -51,7 +51,7 @@ export const aptPinnedFingerprint: ToolkitRule = {
     severity: "high",
     controls: [seed("repository key pinned")],
     rationale: "A keyring fetched from a URL without checking its fingerprint trusts whoever answered that URL; a keyring with extra keys trusts them too.",
-    remediation: `Pin the repository key's primary fingerprint (NVIDIA's is ${NVIDIA_KEY_FINGERPRINT}; an internal mirror's goes in the fleet file's mirror.fingerprint) and keep only that key in the signed-by keyring.`,
+    remediation: `Pin the repository key's primary fingerprint (NVIDIA's is ${NVIDIA_KEY_FINGERPRINT}) and keep only that key in the signed-by keyring. An internal mirror's key goes in the fleet file's mirror.fingerprint and, for pull-request previews, in the policy pack's configuration (GNH-APT-PINNED-FINGERPRINT trustedFingerprints); the audit trusts the fleet file's.`,
     enforcement: "mandatory",
     checkedAt: ["preview", "audit"],
     evaluate: onSources((s, options) => {

@@ -47,7 +47,7 @@ export const RULE_OPTIONS: Readonly<Record<string, readonly ListOption[]>> = {
     }],
     "GNH-APT-PINNED-FINGERPRINT": [{
         key: "trustedFingerprints",
-        description: "Primary key fingerprints trusted besides NVIDIA's (the fleet's mirror). Empty: a resource's own 40-hex pin is trusted; non-empty: only NVIDIA's and these.",
+        description: "Primary key fingerprints trusted besides NVIDIA's: list the fleet's own mirror key here. Only NVIDIA's key and these are trusted; a resource's own pin never is (a pull request could change it).",
         default: [],
         itemPattern: "^[0-9A-Fa-f ]{40,50}$",
     }],

@@ -17,7 +17,8 @@ echo "== stack $stack"
 pulumi stack select "$stack" --create --non-interactive >/dev/null
 pulumi config set fleetFile "$GNH_ROOT/.lab/fleet.yaml" --stack "$stack"
 echo "== pulumi up: harden every lab node (policy pack on)"
-pulumi up --yes --skip-preview --refresh --non-interactive --stack "$stack" --policy-pack policies
+# previews trust NVIDIA's apt key only; the lab's mirror key is listed in the pack's configuration
+pulumi up --yes --skip-preview --refresh --non-interactive --stack "$stack" --policy-pack policies --policy-pack-config "$GNH_ROOT/.lab/policy-config.json"
 echo
 echo "== what each node runs now"
 pulumi stack output nodes --json --stack "$stack" | node -e '

@@ -5,7 +5,7 @@
 # parseFleet before it replaces the old file; this passes it the facts.
 write_fleet() {
   local name port variant fp
-  local args=(--output "$LAB_DIR/fleet.yaml" --private-key "$KEY" --mirror-url "http://$MIRROR_NAME/good")
+  local args=(--output "$LAB_DIR/fleet.yaml" --pack-config "$LAB_DIR/policy-config.json" --private-key "$KEY" --mirror-url "http://$MIRROR_NAME/good")
   fp=$(mirror_fingerprint)
   if [ -n "$fp" ]; then
     args+=(--fingerprint "$fp")

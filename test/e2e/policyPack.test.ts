@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetFile, requireLab } from "../support/lab";
+import { fleetFile, labPackConfigFile, requireLab } from "../support/lab";
 import { DEFAULT_TOOLKIT_VERSION } from "../../lib/toolkitConfig";
 
 const policies = path.join(projectRoot, "policies");
@@ -22,10 +22,10 @@ function cli(stack: string, cwd: string) {
     };
 }
 
-/** A --policy-pack-config file with this content. */
+/** A --policy-pack-config file with this content, on top of the lab's (which trusts the lab mirror's key). */
 function packConfig(name: string, content: object): string {
     const file = path.join(scratch, `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify(content, null, 2));
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(labPackConfigFile, "utf8")), ...content }, null, 2));
     return file;
 }
 
@@ -43,7 +43,8 @@ const iccWaiver = (expires: string) => ({
 describe("CrossGuard pack over the lab fleet (fleet program, stacks of this file's own)", () => {
     const stack = uniqueStackName("policy-fleet");
     const pulumi = cli(stack, projectRoot);
-    const preview = (...extra: string[]) => pulumi("preview", "--policy-pack", policies, ...extra);
+    // the lab's pack configuration unless a test gives its own (built on it by packConfig)
+    const preview = (...extra: string[]) => pulumi("preview", "--policy-pack", policies, ...(extra.includes("--policy-pack-config") ? [] : ["--policy-pack-config", labPackConfigFile]), ...extra);
 
     beforeAll(() => {
         requireLab();
@@ -60,6 +61,12 @@ describe("CrossGuard pack over the lab fleet (fleet program, stacks of this file
         expect(run.text).not.toContain("[mandatory]");
         expect(run.text).toMatch(/\[advisory\] \[severity: low\]\s+GNH-DAEMON-USERNS-REMAP/);
         expect(run.text).toContain('node gnh-node-1: GNH-DAEMON-USERNS-REMAP: daemon.json has no "userns-remap"');
+    });
+
+    it("trusts NVIDIA's key only unless the pack's configuration lists the mirror's: a resource's own pin is not enough", () => {
+        const run = pulumi("preview", "--policy-pack", policies);
+        expect(run.status).not.toBe(0);
+        expect(run.text).toMatch(new RegExp(`node (${LAB_NODE}): GNH-APT-PINNED-FINGERPRINT: \\1-toolkit: http://gnh-mirror/good/stable/deb/amd64 trusts key [0-9A-F]{40}, not pinned`));
     });
 
     it("blocks icc true, naming the node, the rule and the fix", () => {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_TOOLKIT_VERSION, TOOLKIT_PACKAGES } from "../../lib/toolkitConfig";
 import { projectRoot, uniqueStackName } from "../support/engine";
-import { fleetCli, nodeStackWithOwnFleet, onNode, onNodeOk, releaseNodeStack, SLEEP_IMAGE_SCRIPT } from "../support/lab";
+import { fleetCli, labPackConfigFile, nodeStackWithOwnFleet, onNode, onNodeOk, releaseNodeStack, SLEEP_IMAGE_SCRIPT } from "../support/lab";
 import { runScript, transcript } from "../support/run";
 
 const node = "gnh-node-4";
@@ -33,7 +33,9 @@ const installed = () => onNodeOk(node, `dpkg-query -W -f '\${Version}\\n' ${TOOL
 beforeAll(() => {
     nodeStackWithOwnFleet(pulumi, node, workDir);
     onNodeOk(node, SLEEP_IMAGE_SCRIPT);
+    // on top of the lab's pack configuration, which trusts the lab mirror's key
     fs.writeFileSync(waiverConfig, JSON.stringify({
+        ...JSON.parse(fs.readFileSync(labPackConfigFile, "utf8")),
         "GNH-WAIVERS": { waivers: [{ rule: "GNH-TOOLKIT-ADVISORIES", resource: `${node}-toolkit`, owner: "gpu-platform@example.com", reason: "driver qualification of 1.20 until CHG-7", expires: "2099-12-31" }] },
     }));
 });
@@ -45,7 +47,7 @@ afterAll(() => {
 describe(`toolkit advisories on ${node}`, () => {
     it("refuses a new node on 1.17.8 at preview, naming CVE-2026-24260 and 1.19.1", () => {
         pulumi("config", "set", "toolkitVersion", "1.17.8");
-        const preview = pulumi("preview", "--policy-pack", policies);
+        const preview = pulumi("preview", "--policy-pack", policies, "--policy-pack-config", labPackConfigFile);
         expect(preview.status).not.toBe(0);
         expect(transcript(preview)).toMatch(CVE_AND_FIX);
         expect(transcript(preview)).toContain(`node ${node}: GNH-TOOLKIT-ADVISORIES`);
@@ -62,11 +64,11 @@ describe(`toolkit advisories on ${node}`, () => {
     });
 
     it("only advises at preview while the pin stays (drift repair is never blocked), and refuses a change to 1.18.2", () => {
-        const standing = pulumi("preview", "--refresh", "--policy-pack", policies);
+        const standing = pulumi("preview", "--refresh", "--policy-pack", policies, "--policy-pack-config", labPackConfigFile);
         expect(standing.status, transcript(standing)).toBe(0);
         expect(transcript(standing)).toContain("this run does not change it: advice at preview, a failure in the audit");
         pulumi("config", "set", "toolkitVersion", "1.18.2");
-        const changed = pulumi("preview", "--policy-pack", policies);
+        const changed = pulumi("preview", "--policy-pack", policies, "--policy-pack-config", labPackConfigFile);
         expect(changed.status).not.toBe(0);
         expect(transcript(changed)).toMatch(/toolkit 1\.18\.2 is affected by CVE-2026-24260 \(high 8\.5, NVIDIA-5850: fixed in 1\.19\.1/);
     });
@@ -77,7 +79,7 @@ describe(`toolkit advisories on ${node}`, () => {
         const job = () => onNodeOk(node, "docker inspect -f '{{.State.Running}} {{.State.Pid}} {{.State.StartedAt}}' job").trim();
         const before = job();
         pulumi("config", "rm", "toolkitVersion");
-        const up = pulumi("up", "--yes", "--skip-preview", "--refresh", "--policy-pack", policies);
+        const up = pulumi("up", "--yes", "--skip-preview", "--refresh", "--policy-pack", policies, "--policy-pack-config", labPackConfigFile);
         expect(up.status, transcript(up)).toBe(0);
         expect(installed()).toEqual(Array(4).fill(`${DEFAULT_TOOLKIT_VERSION}-1`));
         expect(onNodeOk(node, "apt-mark showhold").trim().split("\n").sort()).toEqual([...TOOLKIT_PACKAGES].sort());
@@ -88,7 +90,7 @@ describe(`toolkit advisories on ${node}`, () => {
         expect(onNode(node, "systemctl is-enabled nvidia-cdi-refresh.path").stdout.trim()).toBe("enabled");
         expect(job()).toBe(before);
         expect(advisoryFinding()).toMatchObject({ status: "pass" });
-        const quiet = pulumi("preview", "--refresh", "--expect-no-changes", "--policy-pack", policies);
+        const quiet = pulumi("preview", "--refresh", "--expect-no-changes", "--policy-pack", policies, "--policy-pack-config", labPackConfigFile);
         expect(quiet.status, transcript(quiet)).toBe(0);
     });
 });

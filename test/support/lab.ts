@@ -9,6 +9,8 @@ import { projectRoot } from "./engine";
 
 export const labDir = path.join(projectRoot, ".lab");
 export const fleetFile = path.join(labDir, "fleet.yaml");
+/** The policy pack configuration lab/fleetFile.ts writes: the lab mirror's key trusted besides NVIDIA's. */
+export const labPackConfigFile = path.join(labDir, "policy-config.json");
 
 export function onNode(node: string, command: string): SpawnSyncReturns<string> {
     return spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "ssh", node, command], { encoding: "utf8", timeout: 300_000 });

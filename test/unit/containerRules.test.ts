@@ -294,12 +294,14 @@ describe("docker's --gpus syntax", () => {
 
 describe("the CrossGuard adapter", () => {
     // imported here so that the rule tests above need no Pulumi module
-    const run = async (type: string, props: Record<string, unknown>, name = "res") => {
+    /** config: the options of GNH-APT-PINNED-FINGERPRINT, as the pack's configuration gives them. */
+    const run = async (type: string, props: Record<string, unknown>, name = "res", config?: Record<string, unknown>) => {
         const { policiesFromCatalog } = await import("../../policies/catalogPolicies");
         const violations: string[] = [];
         for (const policy of policiesFromCatalog()) {
             const validate = (policy as { validateResource?: (args: unknown, report: (m: string) => void) => void }).validateResource;
-            validate?.({ type, props, name, urn: `urn:pulumi:s::p::${type}::${name}`, opts: {} }, (message: string) => violations.push(`${policy.name} ${message}`));
+            const getConfig = () => (policy.name === "GNH-APT-PINNED-FINGERPRINT" ? config ?? {} : {});
+            validate?.({ type, props, name, urn: `urn:pulumi:s::p::${type}::${name}`, opts: {}, getConfig }, (message: string) => violations.push(`${policy.name} ${message}`));
         }
         return violations;
     };
@@ -313,15 +315,17 @@ describe("the CrossGuard adapter", () => {
         ]);
     });
 
-    it("judges gnh:host:NvidiaToolkit inputs with the toolkit rules, trusting the pinned fingerprint", async () => {
+    it("judges gnh:host:NvidiaToolkit inputs with the toolkit rules, trusting the configured fingerprint", async () => {
         const { desiredRuntimeConfig } = await import("../../rules/toolkitRules");
         const props = {
             version: "1.20.2",
             repository: { url: "http://gnh-mirror/good/stable/deb/amd64", keyUrl: "http://gnh-mirror/good/gpgkey", fingerprint: "8D10C53CED819F7C8AD93888E59F858F05C78659", keyringPath: "/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg", listPath: "/etc/apt/sources.list.d/nvidia-container-toolkit.list" },
             runtimeConfig: desiredRuntimeConfig("1.20.2"),
         };
-        expect(await run("gnh:host:NvidiaToolkit", props)).toEqual([]);
-        const weak = await run("gnh:host:NvidiaToolkit", { ...props, version: "1.17.3", repository: { ...props.repository, url: "http://nvidia.github.io/libnvidia-container/stable/deb/amd64" } }, "gnh-node-1-toolkit");
+        const trusted = { trustedFingerprints: [props.repository.fingerprint] };
+        expect(await run("gnh:host:NvidiaToolkit", props, undefined, trusted)).toEqual([]);
+        expect((await run("gnh:host:NvidiaToolkit", props)).map((v) => v.split(" ")[0])).toEqual(["GNH-APT-PINNED-FINGERPRINT"]);
+        const weak = await run("gnh:host:NvidiaToolkit", { ...props, version: "1.17.3", repository: { ...props.repository, url: "http://nvidia.github.io/libnvidia-container/stable/deb/amd64" } }, "gnh-node-1-toolkit", trusted);
         expect(weak.map((v) => v.split(" ")[0])).toEqual(["GNH-TOOLKIT-ADVISORIES", "GNH-TOOLKIT-COMPAT-HOOK", "GNH-APT-HTTPS"]);
         expect(weak[0]).toContain("CVE-2025-23359");
         expect(weak[2]).toContain("gnh-node-1-toolkit: http://nvidia.github.io/libnvidia-container/stable/deb/amd64 is plain http to public host nvidia.github.io");

@@ -83,9 +83,10 @@ describe("allow-lists", () => {
         expect(await findings(http, { "GNH-APT-HTTPS": { httpAllowedHosts: ["mirror.example.com"] } })).toEqual([]);
     });
 
-    it("trusted key fingerprints: when configured, a resource's own pin is no longer enough", async () => {
+    it("trusted key fingerprints: only NVIDIA's and the configured ones, never a resource's own pin", async () => {
         const mirror = toolkitResource("gpu-01", { url: "http://gnh-mirror/stable/deb/amd64", fingerprint: "8D10C53CED819F7C8AD93888E59F858F05C78659" });
-        expect(await findings(mirror)).toEqual([]);
+        // a pull request that pins another key does not pass by pinning it
+        expect(only(await findings(mirror))).toEqual(["mandatory GNH-APT-PINNED-FINGERPRINT"]);
         expect(await findings(mirror, { "GNH-APT-PINNED-FINGERPRINT": { trustedFingerprints: ["8D10 C53C ED81 9F7C 8AD9 3888 E59F 858F 05C7 8659"] } })).toEqual([]);
         expect(only(await findings(mirror, { "GNH-APT-PINNED-FINGERPRINT": { trustedFingerprints: ["0000000000000000000000000000000000000000"] } })))
             .toEqual(["mandatory GNH-APT-PINNED-FINGERPRINT"]);
