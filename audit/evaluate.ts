@@ -97,7 +97,7 @@ export function evaluateNode(node: string, facts: NodeFacts, options: AuditOptio
         });
     };
     for (const rule of AUDIT_FAMILIES.daemon) {
-        judge(rule, "host", { daemon: facts.daemon });
+        judge(rule, "host", { daemon: facts.daemon, duplicateKeys: facts.duplicateKeys });
     }
     for (const rule of AUDIT_FAMILIES.toolkit) {
         judge(rule, "host", { toolkit: facts.toolkit, aptSources: facts.aptSources, options: options.toolkit, advisories: options.advisories });

@@ -3,6 +3,7 @@
 import { parseAuditPaths } from "../lib/auditPaths";
 import { parseDriverVersion } from "../lib/advisories";
 import { parseObserved } from "../lib/fileModes";
+import { duplicateKeys } from "../lib/jsonDuplicateKeys";
 import { parseAuditRules, parseAuditRulesFiles } from "../lib/auditRulesFile";
 import { readRuntimeConfig, TOOLKIT_PACKAGES, tomlProblem } from "../lib/toolkitConfig";
 import { AuditFacts } from "../rules/auditRules";
@@ -16,6 +17,8 @@ import { ProbeOutput } from "./probe";
 
 export interface NodeFacts {
     readonly daemon?: DaemonJson;
+    /** Keys daemon.json gives twice in one object. */
+    readonly duplicateKeys?: readonly string[];
     /** Why daemon.json could not be read, when it exists but is not JSON. */
     readonly daemonError?: string;
     readonly distro?: string;
@@ -213,10 +216,12 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
     const warnings: string[] = [];
     let daemon: DaemonJson | undefined;
     let daemonError: string | undefined;
+    let duplicates: string[] | undefined;
     const daemonSection = probe["daemon-json"];
     if (daemonSection.code === 0) {
         try {
             daemon = JSON.parse(daemonSection.stdout) as DaemonJson;
+            duplicates = duplicateKeys(daemonSection.stdout);
         } catch (error) {
             daemonError = `/etc/docker/daemon.json is not JSON: ${(error as Error).message}`;
             warnings.push(daemonError);
@@ -294,6 +299,7 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
     return {
         audit: auditFacts(probe, warnings),
         daemon,
+        duplicateKeys: duplicates,
         daemonError,
         distro,
         toolkit,

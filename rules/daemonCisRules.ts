@@ -1,8 +1,8 @@
-// CIS Docker Benchmark 1.6.0 section 2 controls that forbid rather than set (2.6, 2.10, 2.11) and
-// the authorization-plugin choice (2.12). None has a `desired` value: HardenedDockerDaemon writes
+// CIS Docker Benchmark 1.6.0 section 2 controls that forbid rather than set (2.6, 2.10, 2.11), the
+// authorization-plugin choice (2.12), and a daemon.json that gives a key twice. None has a `desired` value: HardenedDockerDaemon writes
 // none of these keys, and these rules report a daemon.json that does.
 import { DaemonRule, onDaemon } from "./daemonFacts";
-import { cis, fail, pass } from "./rule";
+import { cis, fail, pass, seed } from "./rule";
 
 /** A daemon.json list option as dockerd reads it: a JSON array of strings (anything else fails to load). */
 function stringList(value: unknown): string[] | undefined {
@@ -81,4 +81,19 @@ export const daemonAuthorization: DaemonRule = {
     }),
 };
 
-export const daemonCisRules: readonly DaemonRule[] = [daemonStorageDriver, daemonCgroupParent, daemonBaseDeviceSize, daemonAuthorization];
+export const daemonJsonUnambiguous: DaemonRule = {
+    id: "GNH-DAEMON-JSON-UNAMBIGUOUS",
+    title: "daemon.json gives each key once",
+    severity: "medium",
+    controls: [seed("judge what runs")],
+    rationale: "Mandatory: with a key written twice dockerd (Go's encoding/json) takes the last value and says nothing, so whoever reads the file sees \"icc\": false at the top while icc is on. Every rule here judges the value dockerd uses; this one reports the trap.",
+    remediation: "Remove all but one of each duplicated key from /etc/docker/daemon.json (up rewrites the file without duplicates when it changes a managed key).",
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => onDaemon(() => {
+        const duplicated = facts.duplicateKeys ?? [];
+        return duplicated.length > 0 ? fail(`daemon.json gives ${duplicated.map((k) => `"${k}"`).join(", ")} more than once; dockerd uses the last`) : pass;
+    })(facts),
+};
+
+export const daemonCisRules: readonly DaemonRule[] = [daemonStorageDriver, daemonCgroupParent, daemonBaseDeviceSize, daemonAuthorization, daemonJsonUnambiguous];

@@ -6,6 +6,8 @@ import { notApplicable, Rule, Verdict } from "./rule";
 export interface DaemonFacts {
     /** The daemon.json that is (audit) or will be (preview) on the host; absent = not known. */
     readonly daemon?: DaemonJson;
+    /** Keys daemon.json gives twice in one object (dockerd keeps the last); known to the audit only. */
+    readonly duplicateKeys?: readonly string[];
 }
 
 export interface DaemonRule extends Rule<DaemonFacts> {

@@ -50,15 +50,23 @@ ambient_pulumi_is_usable() {
   [ -n "$have" ] && version_at_least "$have" "$GNH_PULUMI_MIN_VERSION"
 }
 
+# A usable Pulumi CLI (ours, built before, or one on PATH), or Go to build one: checked before
+# anything is installed, so that a machine without either learns it first.
+pulumi_cli_is_ready() {
+  { [ -x "$GNH_PULUMI_BUILD_DIR/bin/pulumi" ] && [ -f "$GNH_PULUMI_BUILD_DIR/.complete" ]; } || ambient_pulumi_is_usable
+}
+
+require_pulumi_or_go() {
+  pulumi_cli_is_ready || command -v go >/dev/null 2>&1 \
+    || die "no Pulumi CLI >= $GNH_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one: install the Pulumi CLI, or Go >= 1.26 so that set-up can build it."
+}
+
 build_pulumi_cli() {
   local bin="$GNH_PULUMI_BUILD_DIR/bin"
-  if [ -x "$bin/pulumi" ] && [ -f "$GNH_PULUMI_BUILD_DIR/.complete" ]; then
+  if pulumi_cli_is_ready; then
     return
   fi
-  if ambient_pulumi_is_usable; then
-    return
-  fi
-  command -v go >/dev/null 2>&1 || die "no Pulumi CLI >= $GNH_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one: install the Pulumi CLI, or Go >= 1.26 so that set-up can build it."
+  require_pulumi_or_go
   say "building the Pulumi CLI v$GNH_PULUMI_VERSION from the Go module proxy (first run only; a few minutes)"
   mkdir -p "$bin"
   local work
@@ -148,6 +156,7 @@ create_state_dir() {
 }
 
 require_node
+require_pulumi_or_go
 install_npm_dependencies
 precompile_entry_points
 build_pulumi_cli

@@ -29,6 +29,12 @@ const badCases: Record<string, Record<string, unknown>> = {
     "GNH-DAEMON-CGROUP-PARENT": { "cgroup-parent": "/gpu-jobs" },
     "GNH-DAEMON-BASE-DEVICE-SIZE": { "storage-opts": ["dm.basesize=50G"] },
     "GNH-DAEMON-AUTHORIZATION": { "authorization-plugins": [] },
+    "GNH-DAEMON-JSON-UNAMBIGUOUS": {},
+};
+
+/** Facts besides daemon.json that a rule's bad case needs. */
+const badFacts: Record<string, { duplicateKeys: string[] }> = {
+    "GNH-DAEMON-JSON-UNAMBIGUOUS": { duplicateKeys: ["icc"] },
 };
 
 describe("daemon rules", () => {
@@ -41,10 +47,10 @@ describe("daemon rules", () => {
     });
 
     it.each(daemonRules.map((r) => [r.id, r] as const))("%s fails when its key is weakened, and only it", (id, rule) => {
-        const weakened = { ...hardened, ...badCases[id] };
-        const verdict = rule.evaluate({ daemon: weakened });
+        const weakened = { daemon: { ...hardened, ...badCases[id] }, ...badFacts[id] };
+        const verdict = rule.evaluate(weakened);
         expect(verdict.status).toBe("fail");
-        const othersFailing = daemonRules.filter((r) => r.id !== id && r.evaluate({ daemon: weakened }).status === "fail").map((r) => r.id);
+        const othersFailing = daemonRules.filter((r) => r.id !== id && r.evaluate(weakened).status === "fail").map((r) => r.id);
         expect(othersFailing).toEqual([]);
     });
 
@@ -78,5 +84,16 @@ describe("the catalog", () => {
     it("matches the committed docs/rules.md (run npm run docs)", () => {
         const committed = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "rules.md"), "utf8");
         expect(committed).toBe(renderRulesDoc());
+    });
+});
+
+describe("daemon.json with a key given twice", () => {
+    it("is found in the text, nested keys too, and reported by its rule", async () => {
+        const { duplicateKeys } = await import("../../lib/jsonDuplicateKeys");
+        const text = '{"icc": false, "runtimes": {"nvidia": {"path": "/a"}, "nvidia": {"path": "/b"}}, "icc": true}';
+        expect(duplicateKeys(text)).toEqual(["runtimes.nvidia", "icc"]);
+        expect(duplicateKeys('{"icc": false}')).toEqual([]);
+        const rule = daemonRules.find((r) => r.id === "GNH-DAEMON-JSON-UNAMBIGUOUS")!;
+        expect(rule.evaluate({ daemon: JSON.parse(text), duplicateKeys: duplicateKeys(text) })).toEqual({ status: "fail", message: 'daemon.json gives "runtimes.nvidia", "icc" more than once; dockerd uses the last' });
     });
 });
