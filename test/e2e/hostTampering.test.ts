@@ -6,6 +6,8 @@
 //    gone, the refresh is quiet again.
 // 2. an option that turns apt's signature checks off is added to the list file we wrote: the audit
 //    and the refresh name the file, and up --refresh writes our line back.
+// 4. daemon.json gives "icc" twice, the last one true: the audit names the duplicate (and icc), the
+//    refresh shows icc drifted (dockerd keeps the last), and up --refresh writes it once, false.
 // 3. config.toml points ldconfig into the container (no "@") with a quoted key, a TOML spelling a
 //    line-by-line reader skips (it then judged NVIDIA's safe default): the audit and the refresh
 //    read it as TOML, and up --refresh sets it back.
@@ -123,6 +125,31 @@ describe("config.toml edited in another TOML spelling (gnh-node-4)", () => {
         const up = pulumi("up", "--refresh", "--yes", "--skip-preview");
         expect(up.status, up.stdout + up.stderr).toBe(0);
         expect(onNodeOk(node, `grep ldconfig ${CONFIG}`)).toContain("@/sbin/ldconfig");
+        const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
+        expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
+    });
+});
+
+describe("daemon.json with a key given twice (gnh-node-4)", () => {
+    beforeAll(() => {
+        // the first "icc" stays false, as a reader of the top of the file sees it; the last wins
+        onNodeOk(node, `sed -i '$ s/}$/,"icc": true}/' /etc/docker/daemon.json && tail -c 40 /etc/docker/daemon.json | grep -q '"icc": true'`);
+    });
+
+    it("is found by the audit, naming the key", () => {
+        const audit = spawnSync("npm", ["run", "--silent", "audit", "--", "--fleet", fleetFile, "--node", node, "--include", "GNH-DAEMON-JSON-UNAMBIGUOUS,GNH-DAEMON-ICC"], { cwd: projectRoot, encoding: "utf8", timeout: 180_000 });
+        expect(audit.status, audit.stderr).toBe(1);
+        expect(audit.stdout).toContain('daemon.json gives "icc" more than once; dockerd uses the last');
+        expect(audit.stdout).toContain('daemon.json "icc" is true; it must be false');
+    });
+
+    it("is icc drift in preview --refresh; up --refresh writes the key once", () => {
+        const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--diff");
+        expect(preview.status).not.toBe(0);
+        expect(preview.stdout + preview.stderr).toMatch(/icc\s*:\s*true\s*=>\s*false|icc\s*:\s*false/);
+        const up = pulumi("up", "--refresh", "--yes", "--skip-preview");
+        expect(up.status, up.stdout + up.stderr).toBe(0);
+        expect(onNodeOk(node, "grep -o '\"icc\"' /etc/docker/daemon.json | wc -l").trim()).toBe("1");
         const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
         expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
     });
