@@ -97,7 +97,10 @@ export function evaluateNode(node: string, facts: NodeFacts, options: AuditOptio
         });
     };
     for (const rule of AUDIT_FAMILIES.daemon) {
-        judge(rule, "host", { daemon: facts.daemon, duplicateKeys: facts.duplicateKeys });
+        const docker = facts.host.docker;
+        const running = docker === undefined ? undefined
+            : { liveRestore: docker.liveRestore, securityOptions: docker.securityOptions, defaultRuntime: facts.host.defaultRuntime, runtimes: Object.keys(facts.host.runtimes ?? {}) };
+        judge(rule, "host", { daemon: facts.daemon, duplicateKeys: facts.duplicateKeys, running });
     }
     for (const rule of AUDIT_FAMILIES.toolkit) {
         judge(rule, "host", { toolkit: facts.toolkit, aptSources: facts.aptSources, options: options.toolkit, advisories: options.advisories });

@@ -130,6 +130,7 @@ interface DockerInfo {
     Runtimes?: Record<string, { path?: string }>;
     DefaultRuntime?: string;
     SecurityOptions?: string[] | null;
+    LiveRestoreEnabled?: boolean;
     Swarm?: { LocalNodeState?: string };
     Images?: number;
     Containers?: number;
@@ -139,6 +140,7 @@ interface DockerInfo {
 function dockerInfoFacts(info: DockerInfo, imagesInUse: ReadonlySet<string>): DockerInfoFacts {
     return {
         securityOptions: info.SecurityOptions ?? [],
+        liveRestore: info.LiveRestoreEnabled,
         swarm: info.Swarm?.LocalNodeState ?? "",
         images: info.Images ?? 0,
         imagesInUse: imagesInUse.size,

@@ -1,7 +1,7 @@
 // CIS Docker Benchmark 1.6.0 section 2 controls that forbid rather than set (2.6, 2.10, 2.11), the
 // authorization-plugin choice (2.12), and a daemon.json that gives a key twice. None has a `desired` value: HardenedDockerDaemon writes
 // none of these keys, and these rules report a daemon.json that does.
-import { DaemonRule, onDaemon } from "./daemonFacts";
+import { DaemonFacts, DaemonRule, onDaemon } from "./daemonFacts";
 import { cis, fail, pass, seed } from "./rule";
 
 /** A daemon.json list option as dockerd reads it: a JSON array of strings (anything else fails to load). */
@@ -96,4 +96,49 @@ export const daemonJsonUnambiguous: DaemonRule = {
     })(facts),
 };
 
-export const daemonCisRules: readonly DaemonRule[] = [daemonStorageDriver, daemonCgroupParent, daemonBaseDeviceSize, daemonAuthorization, daemonJsonUnambiguous];
+/** What daemon.json asks for that the running dockerd shows in docker info, and whether it does. */
+function notInForce(daemon: Readonly<Record<string, unknown>>, running: NonNullable<DaemonFacts["running"]>): string[] {
+    const gaps: string[] = [];
+    const liveRestore = daemon["live-restore"] === true;
+    if (running.liveRestore !== undefined && running.liveRestore !== liveRestore) {
+        gaps.push(`"live-restore" is ${liveRestore} in the file, ${running.liveRestore} in the running daemon`);
+    }
+    const security = running.securityOptions.flatMap((o) => o.split(","));
+    if (daemon["no-new-privileges"] === true && !security.includes("name=no-new-privileges")) {
+        gaps.push('"no-new-privileges" is true in the file, not in force in the running daemon');
+    }
+    const profile = daemon["seccomp-profile"];
+    if (typeof profile === "string" && profile !== "builtin" && profile !== "unconfined" && !security.includes(`profile=${profile}`)) {
+        gaps.push(`"seccomp-profile" is ${profile} in the file; the running daemon uses ${security.find((o) => o.startsWith("profile="))?.slice("profile=".length) ?? "another"}`);
+    }
+    const defaultRuntime = typeof daemon["default-runtime"] === "string" ? daemon["default-runtime"] : "runc";
+    if (running.defaultRuntime !== undefined && running.defaultRuntime !== defaultRuntime) {
+        gaps.push(`"default-runtime" is ${defaultRuntime} in the file, ${running.defaultRuntime} in the running daemon`);
+    }
+    const runtimes = typeof daemon.runtimes === "object" && daemon.runtimes !== null ? Object.keys(daemon.runtimes) : [];
+    const missing = runtimes.filter((r) => !running.runtimes.includes(r));
+    if (missing.length > 0) {
+        gaps.push(`runtime${missing.length > 1 ? "s" : ""} ${missing.join(", ")} in the file, not registered in the running daemon`);
+    }
+    return gaps;
+}
+
+export const daemonConfigInForce: DaemonRule = {
+    id: "GNH-DAEMON-CONFIG-IN-FORCE",
+    title: "The running dockerd has daemon.json's settings in force",
+    severity: "high",
+    controls: [seed("judge what runs")],
+    rationale: "Mandatory: daemon.json is read when dockerd starts (and some keys on reload); a file changed since then is not what runs, and a hardened file over a daemon started without it protects nothing. Judged on what docker info reports: live-restore, no-new-privileges, the seccomp profile, the default runtime and the registered runtimes.",
+    remediation: "Apply the file: systemctl reload docker for live-restore, restart Docker for the others (up does either, with a rollback), then audit again.",
+    enforcement: "mandatory",
+    checkedAt: ["audit"],
+    evaluate: (facts) => onDaemon((daemon) => {
+        if (facts.running === undefined) {
+            return pass; // only docker info can tell, and only the audit asks it
+        }
+        const gaps = notInForce(daemon, facts.running);
+        return gaps.length > 0 ? fail(`daemon.json is not what runs (restart or reload pending): ${gaps.join("; ")}`) : pass;
+    })(facts),
+};
+
+export const daemonCisRules: readonly DaemonRule[] = [daemonStorageDriver, daemonCgroupParent, daemonBaseDeviceSize, daemonAuthorization, daemonJsonUnambiguous, daemonConfigInForce];

@@ -8,6 +8,13 @@ export interface DaemonFacts {
     readonly daemon?: DaemonJson;
     /** Keys daemon.json gives twice in one object (dockerd keeps the last); known to the audit only. */
     readonly duplicateKeys?: readonly string[];
+    /** What the running dockerd reports (docker info); known to the audit only. */
+    readonly running?: {
+        readonly liveRestore?: boolean;
+        readonly securityOptions: readonly string[];
+        readonly defaultRuntime?: string;
+        readonly runtimes: readonly string[];
+    };
 }
 
 export interface DaemonRule extends Rule<DaemonFacts> {

@@ -60,6 +60,8 @@ export interface HostFacts {
 export interface DockerInfoFacts {
     /** SecurityOptions as docker info lists them: "name=apparmor", "name=seccomp,profile=...", "name=rootless". */
     readonly securityOptions: readonly string[];
+    /** LiveRestoreEnabled as the running daemon reports it. */
+    readonly liveRestore?: boolean;
     /** Swarm.LocalNodeState: "inactive", "active", "pending", "locked", "error" ("" when unknown). */
     readonly swarm: string;
     readonly images: number;

@@ -56,7 +56,8 @@ function probeText(overrides: Record<string, [string, number?]> = {}): string {
     const sections: Record<string, [string, number?]> = {
         "os": ['PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\n'],
         "daemon-json": [JSON.stringify({ ...desiredDaemonConfig(), "seccomp-profile": "/etc/docker/seccomp.json" })],
-        "docker-info": [JSON.stringify({ ServerVersion: "26.1.5+dfsg1", DefaultRuntime: "runc", Runtimes: { runc: { path: "runc" }, nvidia: { path: "/usr/bin/nvidia-container-runtime" } } })],
+        "docker-info": [JSON.stringify({ ServerVersion: "26.1.5+dfsg1", DefaultRuntime: "runc", Runtimes: { runc: { path: "runc" }, nvidia: { path: "/usr/bin/nvidia-container-runtime" } },
+            LiveRestoreEnabled: true, SecurityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json", "name=no-new-privileges"], Swarm: { LocalNodeState: "inactive" } })],
         "docker-root-mount": ["/var/lib/docker\n/var/lib/docker\n"],
         "docker-group": ["docker:x:999:\n"],
         "docker-unit": ["/usr/lib/systemd/system/docker.service\n\n"],

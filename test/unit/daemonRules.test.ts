@@ -30,11 +30,14 @@ const badCases: Record<string, Record<string, unknown>> = {
     "GNH-DAEMON-BASE-DEVICE-SIZE": { "storage-opts": ["dm.basesize=50G"] },
     "GNH-DAEMON-AUTHORIZATION": { "authorization-plugins": [] },
     "GNH-DAEMON-JSON-UNAMBIGUOUS": {},
+    "GNH-DAEMON-CONFIG-IN-FORCE": {},
 };
 
 /** Facts besides daemon.json that a rule's bad case needs. */
-const badFacts: Record<string, { duplicateKeys: string[] }> = {
+const badFacts: Record<string, object> = {
     "GNH-DAEMON-JSON-UNAMBIGUOUS": { duplicateKeys: ["icc"] },
+    // the file is hardened; the daemon still runs as it was started before it
+    "GNH-DAEMON-CONFIG-IN-FORCE": { running: { liveRestore: false, securityOptions: ["name=seccomp,profile=builtin"], runtimes: ["runc"] } },
 };
 
 describe("daemon rules", () => {
@@ -95,5 +98,18 @@ describe("daemon.json with a key given twice", () => {
         expect(duplicateKeys('{"icc": false}')).toEqual([]);
         const rule = daemonRules.find((r) => r.id === "GNH-DAEMON-JSON-UNAMBIGUOUS")!;
         expect(rule.evaluate({ daemon: JSON.parse(text), duplicateKeys: duplicateKeys(text) })).toEqual({ status: "fail", message: 'daemon.json gives "runtimes.nvidia", "icc" more than once; dockerd uses the last' });
+    });
+});
+
+describe("daemon.json in force", () => {
+    const rule = daemonRules.find((r) => r.id === "GNH-DAEMON-CONFIG-IN-FORCE")!;
+    const running = { liveRestore: true, securityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json", "name=no-new-privileges"], defaultRuntime: "runc", runtimes: ["runc", "nvidia", "io.containerd.runc.v2"] };
+
+    it("passes when docker info shows the file's settings, and names each one it does not", () => {
+        expect(rule.evaluate({ daemon: hardened, running })).toEqual({ status: "pass" });
+        expect(rule.evaluate({ daemon: hardened, running: { ...running, liveRestore: false, runtimes: ["runc"] } })).toEqual({
+            status: "fail",
+            message: 'daemon.json is not what runs (restart or reload pending): "live-restore" is true in the file, false in the running daemon; runtime nvidia in the file, not registered in the running daemon',
+        });
     });
 });
