@@ -26,6 +26,21 @@ function userInput<T>(read: () => T): T {
 }
 
 const config = new pulumi.Config();
+
+/**
+ * How many nodes one `pulumi up` restarts Docker on at once: a whole number of at least 1 (0, a
+ * negative or a fraction used to mean "no limit"). It bounds this one run, not the fleet.
+ */
+function maxParallelRestarts(): number {
+    const raw = config.get("maxParallelRestarts");
+    if (raw === undefined) {
+        return 1;
+    }
+    if (!/^[0-9]+$/.test(raw.trim()) || Number(raw) < 1) {
+        throw new pulumi.RunError(`stack config gpu-node-hardening:maxParallelRestarts is ${JSON.stringify(raw)}: it must be a whole number of at least 1 (nodes restarting Docker at once in one pulumi up)`);
+    }
+    return Number(raw);
+}
 const fleetFile = path.resolve(config.get("fleetFile") ?? path.join(findProjectRoot(__dirname), ".lab", "fleet.yaml"));
 if (!fs.existsSync(fleetFile)) {
     throw new pulumi.RunError(`fleet file ${fleetFile} does not exist: set it with 'npm run pulumi -- config set fleetFile PATH', or start the lab with 'npm run lab -- up'`);
@@ -50,7 +65,7 @@ for (const node of fleet.nodes.filter((n) => only === undefined || only.includes
         mirrorFingerprint: fleet.mirror?.fingerprint,
         mirrorKeyUrl: fleet.mirror?.keyUrl,
         daemonOverrides: config.getObject("daemonOverrides"),
-        maxParallelRestarts: config.getNumber("maxParallelRestarts") ?? 1,
+        maxParallelRestarts: maxParallelRestarts(),
         onDestroy: node.onDestroy,
     });
     nodes[node.name] = pulumi.all([gpuNode.toolkitVersion, gpuNode.daemonSettingsHash, gpuNode.seccompSha256])

@@ -100,12 +100,27 @@ export function parseFleet(text: string, file: string): Fleet {
     const raw = data as unknown as RawFleet;
     const defaults = raw.defaults ?? {};
     const names = new Set<string>();
+    // two entries for one machine would let two resources write it at once (and share its files)
+    const addresses = new Map<string, string>();
+    const hostKeys = new Map<string, string>();
     const nodes = raw.nodes.map((node, index) => {
         const where = `/nodes/${index}`;
         if (names.has(node.name)) {
             problems.push(`${at(`${where}/name`)}: node ${node.name}: the name is used twice`);
         }
         names.add(node.name);
+        const address = `${node.host.toLowerCase()}:${node.port ?? defaults.port ?? 22}`;
+        const sameAddress = addresses.get(address);
+        if (sameAddress !== undefined && sameAddress !== node.name) {
+            problems.push(`${at(`${where}/host`)}: node ${node.name}: ${address} is node ${sameAddress}'s address too: one machine, one entry`);
+        }
+        addresses.set(address, addresses.get(address) ?? node.name);
+        const key = node.hostKey.trim().split(/\s+/).slice(0, 2).join(" ");
+        const sameKey = hostKeys.get(key);
+        if (sameKey !== undefined && sameKey !== node.name) {
+            problems.push(`${at(`${where}/hostKey`)}: node ${node.name}: the host key is node ${sameKey}'s too: one machine, one entry (or a cloned image whose host keys were not regenerated)`);
+        }
+        hostKeys.set(key, hostKeys.get(key) ?? node.name);
         const privateKeyPath = node.privateKeyPath ?? defaults.privateKeyPath;
         if (privateKeyPath === undefined) {
             problems.push(`${at(where)}: node ${node.name}: "privateKeyPath" is required (on the node or in defaults)`);

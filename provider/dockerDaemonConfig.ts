@@ -33,6 +33,9 @@ export function check(news: Partial<DockerDaemonConfigInputs>): CheckResult {
     if (news.overriddenKeys !== undefined && !Array.isArray(news.overriddenKeys)) {
         failures.push({ property: "overriddenKeys", reason: "overriddenKeys must be a list of daemon.json keys" });
     }
+    if (news.maxParallelRestarts !== undefined && !(Number.isInteger(news.maxParallelRestarts) && news.maxParallelRestarts >= 1)) {
+        failures.push({ property: "maxParallelRestarts", reason: `node ${news.connection?.name ?? "?"}: maxParallelRestarts ${JSON.stringify(news.maxParallelRestarts)} must be a whole number of at least 1` });
+    }
     if (news.onDestroy !== undefined && !isOnDestroy(news.onDestroy)) {
         failures.push({ property: "onDestroy", reason: `node ${news.connection?.name ?? "?"}: onDestroy ${JSON.stringify(news.onDestroy)} must be one of ${ON_DESTROY_VALUES.join(", ")}` });
     }

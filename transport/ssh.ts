@@ -78,17 +78,34 @@ const SESSION_DIR_PREFIX = "gnh-ssh-";
 /**
  * A process killed outright (the engine may SIGKILL its plugins) cannot remove its session
  * directory, which holds a copy of the private key. Each new process removes the directories
- * of processes that are gone; the owner's pid is part of the name.
+ * of processes that are gone; the owner's pid is part of the name. Only directories this user
+ * owns: another user's entry (or one that cannot be read or removed) is left alone, never a
+ * reason to stop.
  */
 export function removeOrphanedSessionDirs(tmp = os.tmpdir()): number {
     let removed = 0;
-    for (const entry of fs.readdirSync(tmp)) {
+    let entries: string[];
+    try {
+        entries = fs.readdirSync(tmp);
+    } catch {
+        return 0;
+    }
+    const uid = process.getuid?.();
+    for (const entry of entries) {
         const match = new RegExp(`^${SESSION_DIR_PREFIX}(\\d+)-`).exec(entry);
         if (!match || Number(match[1]) === process.pid || processIsAlive(Number(match[1]))) {
             continue;
         }
-        fs.rmSync(path.join(tmp, entry), { recursive: true, force: true });
-        removed++;
+        const dir = path.join(tmp, entry);
+        try {
+            if (uid !== undefined && fs.lstatSync(dir).uid !== uid) {
+                continue;
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
+            removed++;
+        } catch {
+            // not ours to remove, or gone already: the sweep is housekeeping, not a reason to fail
+        }
     }
     return removed;
 }

@@ -141,8 +141,8 @@ describe(`the live audit of a hardened lab node (${node})`, () => {
     it("reports an unreachable node as unreachable and still audits the others (exit 2)", () => {
         const fleet = path.join(work, "fleet-with-gone.yaml");
         const doc = parseDocument(fs.readFileSync(fleetFile, "utf8"));
-        const hostKey = String(doc.getIn(["nodes", 0, "hostKey"]));
-        doc.addIn(["nodes"], { name: "gnh-gone", host: "127.0.0.1", port: 9, hostKey });
+        // a host key of its own: the fleet file refuses two entries with one key
+        doc.addIn(["nodes"], { name: "gnh-gone", host: "127.0.0.1", port: 9, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" });
         fs.writeFileSync(fleet, doc.toString());
         const started = Date.now();
         const { status, report } = auditJson("--fleet", fleet, "--node", `${node},gnh-gone`, "--timeout", "20");

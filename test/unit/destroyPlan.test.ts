@@ -94,6 +94,13 @@ describe("onDestroy in the provider's inputs", () => {
         const failures = daemon.check({ connection, settings: {}, onDestroy: "wipe" as never }).failures ?? [];
         expect(failures).toEqual([{ property: "onDestroy", reason: 'node gpu-a: onDestroy "wipe" must be one of keep, restore' }]);
     });
+    it("refuses a restart limit that is not a whole number of at least 1 (0, -1 and 1.5 used to mean no limit)", () => {
+        for (const limit of [0, -1, 1.5]) {
+            const failures = daemon.check({ connection, settings: {}, maxParallelRestarts: limit }).failures ?? [];
+            expect(failures).toEqual([{ property: "maxParallelRestarts", reason: `node gpu-a: maxParallelRestarts ${limit} must be a whole number of at least 1` }]);
+        }
+        expect(daemon.check({ connection, settings: {}, maxParallelRestarts: 3 }).failures).toEqual([]);
+    });
     it("treats a state without onDestroy as keep (no update for existing stacks), and a change as an update", () => {
         expect(daemon.diff(olds, { connection, settings: hardened, overriddenKeys: [], onDestroy: "keep" }).changes).toBe(false);
         const toRestore = daemon.diff(olds, { connection, settings: hardened, overriddenKeys: [], onDestroy: "restore" });
@@ -112,7 +119,7 @@ describe("onDestroy in the fleet file", () => {
     const fleet = (lines: string[]) => ["defaults: { privateKeyPath: /keys/id, onDestroy: restore }", "nodes:", ...lines].join("\n");
     it("defaults to keep, takes the defaults' value, and a node's own", () => {
         expect(parseFleet(`nodes:\n  - { name: a, host: h, hostKey: "${KEY}", privateKeyPath: /k }`, "f.yaml").nodes[0].onDestroy).toBe("keep");
-        const nodes = parseFleet(fleet([`  - { name: a, host: h, hostKey: "${KEY}" }`, `  - { name: b, host: h, hostKey: "${KEY}", onDestroy: keep }`]), "f.yaml").nodes;
+        const nodes = parseFleet(fleet([`  - { name: a, host: h, hostKey: "${KEY}" }`, `  - { name: b, host: h2, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHY/q3/7ukJSTk7Zc51qZYv9TFzIoImgf1sC02v042i9", onDestroy: keep }`]), "f.yaml").nodes;
         expect(nodes.map((n) => n.onDestroy)).toEqual(["restore", "keep"]);
     });
     it("rejects another value with file, line, key and the allowed values", () => {

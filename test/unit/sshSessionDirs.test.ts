@@ -25,6 +25,21 @@ describe("SSH session directories", () => {
     });
 });
 
+describe("the sweep of other users' entries", () => {
+    it("leaves a dead process's directory alone when another user owns it, and a tmp it cannot read is no error", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-sweep-"));
+        const deadPid = spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim();
+        const theirs = path.join(tmp, `gnh-ssh-${deadPid}-other1`);
+        fs.mkdirSync(theirs);
+        const uid = process.getuid?.() ?? 0;
+        fs.chownSync(theirs, uid === 0 ? 65534 : uid, uid === 0 ? 65534 : process.getgid?.() ?? 0);
+        expect(removeOrphanedSessionDirs(tmp)).toBe(uid === 0 ? 0 : 1);
+        expect(fs.existsSync(theirs)).toBe(uid === 0);
+        expect(removeOrphanedSessionDirs(path.join(tmp, "absent"))).toBe(0);
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+});
+
 describe("the SSH transport module", () => {
     it("changes nothing about the process when imported; the entry points install the cleanup", () => {
         const script = [
