@@ -4,7 +4,6 @@
 // written atomically as root:root 0640, and loaded with `augenrules --load` where auditd runs.
 // Where it does not (a lab container: the audit subsystem is not namespaced), the rules are
 // written and NOT loaded, and the outputs say so: that is a fact about the node, not an error.
-import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { auditPathSpec, parseAuditPaths } from "../lib/auditPaths";
 import { parseAuditRules, renderAuditRules } from "../lib/auditRulesFile";
@@ -15,10 +14,10 @@ import { watchCovers } from "../rules/auditRules";
 import { readOwner } from "./ownerRecord";
 import { NodeError, sessionFor, SshSession } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
+import { sha256Hex } from "../lib/sha256";
 import { AuditRulesContract, AuditRulesInputs, AuditRulesOutputs } from "../contracts/auditRules";
 import { inputsOf } from "../contracts/contract";
 
-const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 const normalMode = (mode: string) => mode.padStart(4, "0");
 
 export function check(news: Partial<AuditRulesInputs>): CheckResult {
@@ -106,7 +105,7 @@ function notLoaded(watched: readonly { path: string }[], loadedRules: string): s
     return [...new Set(watched.map((w) => w.path))].filter((p) => !loaded.some((w) => watchCovers(w, p)));
 }
 
-const WRITE_SCRIPT = remoteScript("audit-rules-write", {}, ["install-file"]);
+const WRITE_SCRIPT = remoteScript("audit-rules-write", {}, ["install-file", "receive-verified"]);
 const RESTORE_SCRIPT = remoteScript("audit-rules-restore");
 const CLEAN_SCRIPT = remoteScript("audit-rules-clean");
 const LOAD_SCRIPT = remoteScript("audit-rules-load");
@@ -117,13 +116,13 @@ async function apply(inputs: AuditRulesInputs): Promise<AuditRulesOutputs> {
     const node = inputs.connection.name;
     const state = await probe(session, inputs);
     const rendered = render(inputs, state, node);
-    const hash = sha256(rendered.content);
+    const hash = sha256Hex(rendered.content);
     const mode = normalMode(inputs.mode);
     const inPlace = state.file !== undefined && state.file.sha256 === hash && state.file.owner === inputs.owner
         && state.file.group === inputs.group && state.file.mode === mode;
     const notes = [...rendered.skipped];
     if (!inPlace) {
-        await session.check(`writing ${inputs.path}`, WRITE_SCRIPT, [inputs.path, inputs.owner, inputs.group, mode], { stdin: rendered.content });
+        await session.check(`writing ${inputs.path}`, WRITE_SCRIPT, [inputs.path, inputs.owner, inputs.group, mode, sha256Hex(rendered.content)], { stdin: rendered.content });
         notes.push(`wrote ${inputs.path} (${rendered.watched.length} watches)`);
     }
     let loaded = false;
@@ -199,7 +198,7 @@ export async function read(id: string, props: AuditRulesOutputs): Promise<ReadRe
     if (state.file === undefined) {
         drift.push(`${props.path} is missing`);
     } else {
-        if (state.file.sha256 !== sha256(rendered.content)) {
+        if (state.file.sha256 !== sha256Hex(rendered.content)) {
             drift.push(state.file.sha256 === props.sha256
                 ? `${props.path} no longer matches the node's Docker paths`
                 : `${props.path} was changed on the node (sha256 ${state.file.sha256})`);

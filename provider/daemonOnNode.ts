@@ -2,10 +2,10 @@
 // last-applied record, dockerd's flags, docker info), `dockerd --validate` with the unit's own
 // flags, the atomic write with a backup, reload or restart and the checks after, and rollback
 // (restore, signal, check) on any failure. Used by the resource's apply and by destroy's restore.
-import * as crypto from "node:crypto";
 import { deepEqual } from "../lib/daemonMerge";
 import { changedKeys, needsRestart, withoutConfigFile } from "../lib/daemonReload";
 import { remoteScript } from "../lib/remoteScripts";
+import { sha256Hex } from "../lib/sha256";
 import { DaemonJson } from "../rules/daemonRules";
 import { runtimeDockerdArgs } from "../rules/hostCisRules";
 import { restartGate } from "./restartGate";
@@ -105,7 +105,7 @@ export function commandLineProblems(before: Probe): string[] {
 }
 
 export const render = (config: DaemonJson) => `${JSON.stringify(config, null, 2)}\n`;
-export const hashOf = (config: DaemonJson) => crypto.createHash("sha256").update(render(config)).digest("hex");
+export const hashOf = (config: DaemonJson) => sha256Hex(render(config));
 
 const VALIDATE_SCRIPT = remoteScript("daemon-validate", { STATE_DIR });
 
@@ -137,7 +137,7 @@ export async function validate(session: SshSession, candidateOrText: DaemonJson 
     }
 }
 
-const WRITE_SCRIPT = remoteScript("daemon-write", { DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR });
+const WRITE_SCRIPT = remoteScript("daemon-write", { DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR }, ["receive-verified"]);
 
 const RESTORE_SCRIPT = remoteScript("daemon-restore", { DAEMON_JSON, STATE_DIR });
 
@@ -155,7 +155,8 @@ const SMOKE_SCRIPT = remoteScript("daemon-smoke-test");
 const DOCKER_LOG = remoteScript("daemon-log");
 
 async function writeFile(session: SshSession, config: DaemonJson, backup: boolean): Promise<void> {
-    await session.check(`writing ${DAEMON_JSON}`, WRITE_SCRIPT, [backup ? "backup" : "keep-backup"], { stdin: render(config) });
+    const text = render(config);
+    await session.check(`writing ${DAEMON_JSON}`, WRITE_SCRIPT, [backup ? "backup" : "keep-backup", sha256Hex(text)], { stdin: text });
 }
 
 // Restarts are logged on the node ("<start ns> <end ns>" in restarts.log) so that rollouts can be audited.

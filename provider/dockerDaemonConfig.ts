@@ -13,6 +13,7 @@ import { restartGate } from "./restartGate";
 import { OWNER_RECORD, readOwner } from "./ownerRecord";
 import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
+import { sha256Hex } from "../lib/sha256";
 import { commandLineProblems, DAEMON_JSON, hashOf, probe, render, STATE_DIR, validate, writeSafely } from "./daemonOnNode";
 import { readOriginal, restoreOriginal } from "./daemonRestore";
 import { DockerDaemonConfigContract, DockerDaemonConfigInputs, DockerDaemonConfigOutputs } from "../contracts/dockerDaemonConfig";
@@ -20,7 +21,7 @@ import { inputsOf } from "../contracts/contract";
 
 const FORGET_LAST_APPLIED_SCRIPT = remoteScript("daemon-forget-last-applied", { STATE_DIR });
 const REMOVE_STATE_SCRIPT = remoteScript("daemon-remove-state", { STATE_DIR });
-const RECORD_APPLIED_SCRIPT = remoteScript("daemon-record-applied", { STATE_DIR, OWNER_RECORD });
+const RECORD_APPLIED_SCRIPT = remoteScript("daemon-record-applied", { STATE_DIR, OWNER_RECORD }, ["receive-verified"]);
 
 export function check(news: Partial<DockerDaemonConfigInputs>): CheckResult {
     const failures: CheckFailure[] = [];
@@ -176,7 +177,8 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
     if (!deepEqual(candidate, current)) {
         await writeSafely(session, candidate, current, before, notes);
     }
-    await session.check("recording what was applied", RECORD_APPLIED_SCRIPT, [inputs.connection.name], { stdin: render(merge.applied) });
+    const applied = render(merge.applied);
+    await session.check("recording what was applied", RECORD_APPLIED_SCRIPT, [inputs.connection.name, sha256Hex(applied)], { stdin: applied });
     return {
         connection: inputs.connection,
         settings: inputs.settings,

@@ -1,17 +1,16 @@
 // gnh:host:File — one file on a node with its content, owner, group and mode; written
 // atomically (temp file + rename), validated first when a validator is named, and read back
 // on refresh so that changes made on the node show up as drift.
-import * as crypto from "node:crypto";
 import { CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { deepEqual } from "../lib/daemonMerge";
 import { jsonFileNames } from "../lib/destroyPlan";
 import { connectionProblems } from "../lib/nodeConnection";
 import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
+import { sha256Hex } from "../lib/sha256";
 import { ManagedFileContract, ManagedFileInputs, ManagedFileOutputs } from "../contracts/managedFile";
 import { inputsOf } from "../contracts/contract";
 
-const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 export function check(news: Partial<ManagedFileInputs>): CheckResult {
     const failures: CheckFailure[] = connectionProblems(news.connection ?? {}).map((reason) => ({ property: "connection", reason }));
@@ -48,14 +47,14 @@ export function diff(olds: ManagedFileOutputs, news: ManagedFileInputs): DiffRes
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-const WRITE_SCRIPT = remoteScript("file-write", {}, ["install-file"]);
+const WRITE_SCRIPT = remoteScript("file-write", {}, ["install-file", "receive-verified"]);
 
 const STAT_SCRIPT = remoteScript("file-stat");
 
 async function write(inputs: ManagedFileInputs): Promise<ManagedFileOutputs> {
     const session = sessionFor(inputs.connection);
-    await session.check(`writing ${inputs.path}`, WRITE_SCRIPT, [inputs.path, inputs.owner, inputs.group, normalMode(inputs.mode)], { stdin: inputs.content });
-    return { ...inputs, sha256: sha256(inputs.content) };
+    await session.check(`writing ${inputs.path}`, WRITE_SCRIPT, [inputs.path, inputs.owner, inputs.group, normalMode(inputs.mode), sha256Hex(inputs.content)], { stdin: inputs.content });
+    return { ...inputs, sha256: sha256Hex(inputs.content) };
 }
 
 export async function create(inputs: ManagedFileInputs): Promise<CreateResult> {

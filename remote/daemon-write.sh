@@ -1,6 +1,8 @@
 #!/bin/sh
 # $1 = backup: keep the file being replaced (or the fact that there was none) for rollback.
+# $2 = the sha256 of the new content on stdin: checked before it replaces daemon.json.
 # Set by the loader (lib/remoteScripts.ts): DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR.
+# gnh_receive_verified: remote/receive-verified.sh, put in front by the loader.
 set -eu
 umask 022
 mkdir -p "${STATE_DIR}"
@@ -12,7 +14,7 @@ if [ "$1" = backup ]; then
   rm -f "${STATE_DIR}"/daemon.json.bak "${STATE_DIR}"/daemon.json.absent
   if [ -f "${DAEMON_JSON}" ]; then cp -p "${DAEMON_JSON}" "${STATE_DIR}"/daemon.json.bak; else touch "${STATE_DIR}"/daemon.json.absent; fi
 fi
-cat > "${DAEMON_JSON}".gnh-tmp
+gnh_receive_verified "${DAEMON_JSON}".gnh-tmp "$2"
 chown root:root "${DAEMON_JSON}".gnh-tmp
 chmod 644 "${DAEMON_JSON}".gnh-tmp
 sync "${DAEMON_JSON}".gnh-tmp 2>/dev/null || sync

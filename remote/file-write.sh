@@ -1,5 +1,5 @@
 #!/bin/sh
-# $1 path, $2 owner, $3 group, $4 mode; content on stdin.
-# install_file: remote/install-file.sh, put in front of this script by the loader.
+# $1 path, $2 owner, $3 group, $4 mode, $5 the content's sha256; content on stdin.
+# install_file, gnh_receive_verified: remote/install-file.sh and remote/receive-verified.sh, put in front by the loader.
 set -eu
-install_file "$1" "$2" "$3" "$4"
+install_file "$1" "$2" "$3" "$4" "$5"
