@@ -16,6 +16,11 @@ if [ "$1" = backup ]; then
 fi
 gnh_receive_verified "${DAEMON_JSON}".gnh-tmp "$2"
 chown root:root "${DAEMON_JSON}".gnh-tmp
-chmod 644 "${DAEMON_JSON}".gnh-tmp
+# 644 at most (CIS 3.18), and never wider than the file it replaces: a 600 daemon.json stays 600
+mode=644
+if [ -f "${DAEMON_JSON}" ]; then
+  mode=$(printf '%o' $(( 0$(stat -c %a "${DAEMON_JSON}") & 0644 )))
+fi
+chmod "$mode" "${DAEMON_JSON}".gnh-tmp
 sync "${DAEMON_JSON}".gnh-tmp 2>/dev/null || sync
 mv -f "${DAEMON_JSON}".gnh-tmp "${DAEMON_JSON}"

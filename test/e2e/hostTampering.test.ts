@@ -7,7 +7,8 @@
 // 2. an option that turns apt's signature checks off is added to the list file we wrote: the audit
 //    and the refresh name the file, and up --refresh writes our line back.
 // 4. daemon.json gives "icc" twice, the last one true: the audit names the duplicate (and icc), the
-//    refresh shows icc drifted (dockerd keeps the last), and up --refresh writes it once, false.
+//    refresh shows icc drifted (dockerd keeps the last), and up --refresh writes it once, false,
+//    keeping the file's stricter mode (600) and leaving no candidate file behind.
 // 3. config.toml points ldconfig into the container (no "@") with a quoted key, a TOML spelling a
 //    line-by-line reader skips (it then judged NVIDIA's safe default): the audit and the refresh
 //    read it as TOML, and up --refresh sets it back.
@@ -134,6 +135,8 @@ describe("daemon.json with a key given twice (gnh-node-4)", () => {
     beforeAll(() => {
         // the first "icc" stays false, as a reader of the top of the file sees it; the last wins
         onNodeOk(node, `sed -i '$ s/}$/,"icc": true}/' /etc/docker/daemon.json && tail -c 40 /etc/docker/daemon.json | grep -q '"icc": true'`);
+        // and the file is kept stricter than CIS asks: the repair must not widen it
+        onNodeOk(node, "chmod 600 /etc/docker/daemon.json");
     });
 
     it("is found by the audit, naming the key", () => {
@@ -150,6 +153,8 @@ describe("daemon.json with a key given twice (gnh-node-4)", () => {
         const up = pulumi("up", "--refresh", "--yes", "--skip-preview");
         expect(up.status, up.stdout + up.stderr).toBe(0);
         expect(onNodeOk(node, "grep -o '\"icc\"' /etc/docker/daemon.json | wc -l").trim()).toBe("1");
+        expect(onNodeOk(node, "stat -c %a /etc/docker/daemon.json").trim()).toBe("600");
+        expect(onNodeOk(node, "ls /etc/docker/.gnh/")).not.toContain("daemon.candidate.json");
         const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
         expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
     });

@@ -45,3 +45,25 @@ describe("a file sent to a node", () => {
         expect(fs.readdirSync(dir)).toEqual(["daemon.json"]);
     });
 });
+
+describe("daemon.json written by the provider's script", () => {
+    const setUp = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gnh-daemon-write-"));
+        const constants = { DAEMON_JSON: path.join(dir, "daemon.json"), ORIGINAL: path.join(dir, ".gnh", "daemon.original.json"), ORIGINAL_ABSENT: path.join(dir, ".gnh", "daemon.original.absent"), STATE_DIR: path.join(dir, ".gnh") };
+        return { dir, constants, script: remoteScript("daemon-write", constants, ["receive-verified"]) };
+    };
+    const modeOf = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+
+    it.runIf(process.getuid?.() === 0)("keeps a stricter mode (600 stays 600), and tightens a wider one to 644", () => {
+        for (const [before, after] of [["600", "600"], ["664", "644"], ["640", "640"]]) {
+            const { constants, script } = setUp();
+            fs.writeFileSync(constants.DAEMON_JSON, "{}\n", { mode: parseInt(before, 8) });
+            fs.chmodSync(constants.DAEMON_JSON, parseInt(before, 8));
+            const text = '{\n  "icc": false\n}\n';
+            const result = spawnSync("sh", ["-c", script, "sh", "backup", sha256Hex(text)], { input: text, encoding: "utf8" });
+            expect(result.status, result.stderr).toBe(0);
+            expect(modeOf(constants.DAEMON_JSON)).toBe(after);
+            expect(fs.readFileSync(constants.DAEMON_JSON, "utf8")).toBe(text);
+        }
+    });
+});
