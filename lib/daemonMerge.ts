@@ -94,6 +94,10 @@ export function mergeDaemonConfig(input: MergeInput, rules: readonly DaemonRule[
             notes.push(`adopted ${name}: NVIDIA's guide registers it by bare name; now by absolute path`);
             continue;
         }
+        if (STRICTNESS_NOT_SHOWN_BY_VALUE.has(name)) {
+            conflicts.push(`${name}: the node has ${shown(current)}, hardening needs ${JSON.stringify(wanted)}: another ${name === "seccomp-profile" ? "profile" : "runtime binary"} cannot be shown to be as strict from its name (set it in overrides to choose it on purpose)`);
+            continue;
+        }
         if (userValueSatisfiesOwners(merged, path, rules)) {
             notes.push(`kept the node's ${name}: ${shown(current)} also satisfies the rules that own it`);
             continue;
@@ -120,6 +124,13 @@ function shown(value: unknown): string {
     }
     return `an object with keys ${Object.keys(value as object).join(", ") || "(none)"} (values not shown)`;
 }
+
+/**
+ * Keys whose node value passes its rule by its form (an absolute path) while saying nothing about
+ * what is behind it: another seccomp profile may allow everything, another runtime binary may be
+ * anything. The node's value is kept only when it is ours, or chosen on purpose in overrides.
+ */
+const STRICTNESS_NOT_SHOWN_BY_VALUE = new Set(["seccomp-profile", "runtimes.nvidia"]);
 
 function isNvidiaGuideRuntime(path: KeyPath, current: unknown): boolean {
     return path[0] === "runtimes" && path[1] === "nvidia" && isObject(current)

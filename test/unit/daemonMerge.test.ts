@@ -90,3 +90,22 @@ describe("three-way merge of daemon.json", () => {
         expect(mergeDaemonConfig({ desired: withoutIcc, current: { icc: true } }).merged.icc).toBe(true);
     });
 });
+
+describe("strict merge: a node value is kept only when it can be shown to be as strict", () => {
+    const withProfile = { ...desired, "seccomp-profile": "/etc/docker/seccomp.json" };
+
+    it("refuses another seccomp profile or another nvidia runtime binary, naming the key", () => {
+        const profile = mergeDaemonConfig({ desired: withProfile, current: { "seccomp-profile": "/etc/docker/allow-all.json" } });
+        expect(profile.conflicts).toEqual(['seccomp-profile: the node has a string value (not shown), hardening needs "/etc/docker/seccomp.json": another profile cannot be shown to be as strict from its name (set it in overrides to choose it on purpose)']);
+        const runtime = mergeDaemonConfig({ desired, current: { runtimes: { nvidia: { path: "/opt/tools/nvidia-container-runtime", runtimeArgs: [] } } } });
+        expect(runtime.conflicts).toHaveLength(1);
+        expect(runtime.conflicts[0]).toMatch(/^runtimes\.nvidia: the node has an object with keys path, runtimeArgs \(values not shown\), hardening needs .*another runtime binary cannot be shown to be as strict/);
+    });
+
+    it("still adopts NVIDIA's guide's runtime by bare name, and takes an override on purpose", () => {
+        const guide = mergeDaemonConfig({ desired, current: { runtimes: { nvidia: { path: "nvidia-container-runtime", runtimeArgs: [] } } } });
+        expect(guide.conflicts).toEqual([]);
+        const chosen = mergeDaemonConfig({ desired: { ...withProfile, "seccomp-profile": "/etc/docker/allow-all.json" }, current: { "seccomp-profile": "/etc/docker/allow-all.json" }, overriddenKeys: ["seccomp-profile"] });
+        expect(chosen.conflicts).toEqual([]);
+    });
+});
