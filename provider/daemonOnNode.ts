@@ -200,6 +200,31 @@ export function verify(info: DockerInfo, config: DaemonJson): string[] {
     return problems;
 }
 
+/**
+ * The file already says what we want, but the running dockerd does not show it: an apply cut off
+ * between the write and the signal, or a hand edit without a restart. A reload first (live-restore
+ * and runtimes take effect that way, and running containers then survive what follows); a restart,
+ * through the gate, only if something is still not in force. Any failure rolls back as an apply does.
+ */
+export async function applyIfNotInForce(session: SshSession, candidate: DaemonJson, before: Probe, notes: string[]): Promise<void> {
+    const pending = before.info === undefined ? [] : verify(before.info, candidate);
+    if (pending.length === 0) {
+        return;
+    }
+    notes.push(`daemon.json was not in force (${pending.join("; ")})`);
+    let info: DockerInfo;
+    try {
+        info = await signal(session, "reload", (i) => verify(i, candidate).length === 0);
+    } catch (error) {
+        return rollback(session, (error as Error).message, "reload");
+    }
+    if (verify(info, candidate).length === 0) {
+        notes.push("applied by reload");
+        return;
+    }
+    await restartGate.run(session.nodeName, () => applyCandidate(session, candidate, candidate, true, notes, false));
+}
+
 export async function writeSafely(session: SshSession, candidate: DaemonJson, current: DaemonJson, before: Probe, notes: string[]): Promise<void> {
     if (restartGate.halted !== undefined && needsRestart(current, candidate)) {
         // Refuse before the live-restore step too: this run already lost a node.

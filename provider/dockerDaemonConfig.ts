@@ -14,7 +14,7 @@ import { OWNER_RECORD, readOwner } from "./ownerRecord";
 import { NodeError, sessionFor } from "../transport/ssh";
 import { remoteScript } from "../lib/remoteScripts";
 import { sha256Hex } from "../lib/sha256";
-import { commandLineProblems, DAEMON_JSON, hashOf, probe, render, STATE_DIR, validate, writeSafely } from "./daemonOnNode";
+import { applyIfNotInForce, commandLineProblems, DAEMON_JSON, hashOf, probe, render, STATE_DIR, validate, verify, writeSafely } from "./daemonOnNode";
 import { readOriginal, restoreOriginal } from "./daemonRestore";
 import { DockerDaemonConfigContract, DockerDaemonConfigInputs, DockerDaemonConfigOutputs } from "../contracts/dockerDaemonConfig";
 import { inputsOf } from "../contracts/contract";
@@ -91,7 +91,9 @@ export async function read(id: string, props: DockerDaemonConfigOutputs): Promis
     const merge = mergeDaemonConfig({ desired: props.settings, current, lastApplied: live.lastApplied, overriddenKeys: props.overriddenKeys });
     const inSync = merge.conflicts.length === 0 && deepEqual(merge.merged, current);
     const observedSettings = inSync ? props.settings : observed(props.settings, current);
-    const drift = commandLineProblems(live);
+    // the file as we want it, but not what dockerd runs: an interrupted apply, or an edit without a restart
+    const notInForce = inSync && live.info !== undefined ? verify(live.info, current).map((p) => `daemon.json is not in force: ${p}`) : [];
+    const drift = [...commandLineProblems(live), ...notInForce];
     const outs: DockerDaemonConfigOutputs = {
         ...props,
         settings: observedSettings,
@@ -176,6 +178,8 @@ async function apply(inputs: DockerDaemonConfigInputs): Promise<DockerDaemonConf
     const notes = [...merge.notes];
     if (!deepEqual(candidate, current)) {
         await writeSafely(session, candidate, current, before, notes);
+    } else {
+        await applyIfNotInForce(session, candidate, before, notes);
     }
     const applied = render(merge.applied);
     await session.check("recording what was applied", RECORD_APPLIED_SCRIPT, [inputs.connection.name, sha256Hex(applied)], { stdin: applied });

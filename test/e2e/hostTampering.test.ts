@@ -9,6 +9,8 @@
 // 4. daemon.json gives "icc" twice, the last one true: the audit names the duplicate (and icc), the
 //    refresh shows icc drifted (dockerd keeps the last), and up --refresh writes it once, false,
 //    keeping the file's stricter mode (600) and leaving no candidate file behind.
+// 5. daemon.json is right on disk but not in force (as after an apply cut off between its write and
+//    its signal): the refresh reports it, and up --refresh puts it in force without writing.
 // 3. config.toml points ldconfig into the container (no "@") with a quoted key, a TOML spelling a
 //    line-by-line reader skips (it then judged NVIDIA's safe default): the audit and the refresh
 //    read it as TOML, and up --refresh sets it back.
@@ -158,6 +160,27 @@ describe("daemon.json with a key given twice (gnh-node-4)", () => {
         expect(onNodeOk(node, "grep -o '\"icc\"' /etc/docker/daemon.json | wc -l").trim()).toBe("1");
         expect(onNodeOk(node, "stat -c %a /etc/docker/daemon.json").trim()).toBe("600");
         expect(onNodeOk(node, "ls /etc/docker/.gnh/")).not.toContain("daemon.candidate.json");
+        const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
+        expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
+    });
+});
+
+describe("daemon.json right on disk but not in force (gnh-node-4)", () => {
+    beforeAll(() => {
+        // dockerd runs without live-restore, then the hardened file comes back with no signal
+        onNodeOk(node, "cp -p /etc/docker/daemon.json /tmp/hardened.json && sed -i 's/\"live-restore\": true/\"live-restore\": false/' /etc/docker/daemon.json"
+            + " && systemctl reload docker && sleep 2 && docker info --format '{{.LiveRestoreEnabled}}' | grep -q false && cp -p /tmp/hardened.json /etc/docker/daemon.json");
+    });
+
+    it("is drift in preview --refresh; up --refresh puts it in force without writing the file", () => {
+        const hash = daemonJsonHash();
+        const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--diff");
+        expect(preview.status).not.toBe(0);
+        expect(preview.stdout + preview.stderr).toContain("daemon.json is not in force: docker info does not show live-restore enabled");
+        const up = pulumi("up", "--refresh", "--yes", "--skip-preview");
+        expect(up.status, up.stdout + up.stderr).toBe(0);
+        expect(onNodeOk(node, "docker info --format '{{.LiveRestoreEnabled}}'").trim()).toBe("true");
+        expect(daemonJsonHash()).toBe(hash);
         const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
         expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
     });

@@ -1,46 +1,9 @@
 // The order of the daemon's apply steps against a fake SSH session, without a lab: live-restore by
 // reload before anything else, the full file, reload or restart, the checks, a test container;
 // on any failure the previous file back and Docker signalled the same way it was changed.
-import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { applyCandidate, commandLineProblems, Probe, writeSafely } from "../../provider/daemonOnNode";
-import { REMOTE_SCRIPTS_DIR, remoteScriptText } from "../../lib/remoteScripts";
-import { SshSession, RunResult } from "../../transport/ssh";
-
-const scriptNames = fs.readdirSync(REMOTE_SCRIPTS_DIR).filter((f) => f.endsWith(".sh")).map((f) => f.replace(/\.sh$/, ""))
-    .map((name) => [name, remoteScriptText(name)] as const)
-    .sort((a, b) => b[1].length - a[1].length); // the longest body first: no body is a suffix of a longer match
-
-const nameOf = (script: string) => scriptNames.find(([, body]) => script.endsWith(body))?.[0] ?? "(unknown script)";
-
-const HEALTHY = { LiveRestoreEnabled: true, Runtimes: { runc: {}, nvidia: {} }, SecurityOptions: ["name=seccomp,profile=/etc/docker/seccomp.json", "name=no-new-privileges"], ServerVersion: "26.1.5" };
-
-/** A session that records which remote script ran, with what first argument, and answers per script. */
-function fakeSession(answers: Partial<Record<string, (args: readonly string[]) => RunResult>> = {}) {
-    const steps: string[] = [];
-    const answer = (script: string, args: readonly string[]): RunResult => {
-        const name = nameOf(script);
-        steps.push(args.length > 0 ? `${name} ${args[0]}` : name);
-        return answers[name]?.(args) ?? { code: 0, stdout: name.includes("restart") || name.includes("reload") ? `${JSON.stringify(HEALTHY)}\n` : "", stderr: "" };
-    };
-    const session = {
-        nodeName: "gpu-07",
-        async run(script: string, args: readonly string[] = []) {
-            return answer(script, args);
-        },
-        async check(what: string, script: string, args: readonly string[] = []) {
-            const result = answer(script, args);
-            if (result.code !== 0) {
-                throw new Error(`${what} failed (exit ${result.code})`);
-            }
-            return result.stdout;
-        },
-    };
-    return { session: session as unknown as SshSession, steps };
-}
-
-const before = (liveRestore: boolean): Probe => ({ daemon: {}, dockerdArgs: [], runningArgv: ["/usr/sbin/dockerd", "-H", "fd://"], unitFiles: [], info: { ...HEALTHY, LiveRestoreEnabled: liveRestore }, version: "26.1.5" });
-const CANDIDATE = { "live-restore": true, icc: false, "no-new-privileges": true, "seccomp-profile": "/etc/docker/seccomp.json", runtimes: { nvidia: { path: "/usr/bin/nvidia-container-runtime" } } };
+import { applyCandidate, commandLineProblems, writeSafely } from "../../provider/daemonOnNode";
+import { before, CANDIDATE, fakeSession, HEALTHY } from "../support/fakeDaemonSession";
 
 describe("the daemon's apply steps", () => {
     it("turns live-restore on by reload first, then writes the rest and restarts, checks, and runs a test container", async () => {
@@ -87,3 +50,4 @@ describe("dockerd's command line, before anything is written", () => {
         expect(commandLineProblems({ ...clean, runningArgv: ["/usr/sbin/dockerd", "--config-file=/etc/docker/other.json"] })[0]).toContain("reads /etc/docker/other.json");
     });
 });
+
