@@ -18,7 +18,7 @@ import * as toolkit from "./nvidiaToolkit";
 import { NodeConnection } from "../lib/nodeConnection";
 import { currentConnection } from "./currentConnection";
 import { installSessionCleanup } from "../transport/ssh";
-import { unwrapSecrets, withSecretEffective, withSecretKey } from "./secrets";
+import { unwrapSecrets, withSecretEffective, withSecretKey, withSecretSettings } from "./secrets";
 
 export const PROVIDER_VERSION = "0.1.0";
 
@@ -89,7 +89,8 @@ const provider: Provider = {
     },
     async read(id, urn, props) {
         const result = await handlerFor(urn).read(id, await withCurrentConnection(plain(props)));
-        return { id: result.id, props: protect(result.props), inputs: result.inputs && withSecretKey(result.inputs) };
+        // what a refresh read from the node: settings other than known-harmless keys stay secret
+        return { id: result.id, props: protect(withSecretSettings(result.props)), inputs: result.inputs && withSecretKey(withSecretSettings(result.inputs)) };
     },
     async update(_id, urn, _olds, news) {
         return { outs: protect((await handlerFor(urn).update(plain(news))).outs) };
