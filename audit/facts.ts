@@ -3,6 +3,7 @@
 import { parseAuditPaths } from "../lib/auditPaths";
 import { parseDriverVersion } from "../lib/advisories";
 import { parseObserved } from "../lib/fileModes";
+import { parseArgvLines, parseUnitFiles } from "../lib/dockerdCommandLine";
 import { duplicateKeys } from "../lib/jsonDuplicateKeys";
 import { parseAuditRules, parseAuditRulesFiles } from "../lib/auditRulesFile";
 import { readRuntimeConfig, TOOLKIT_PACKAGES, tomlProblem } from "../lib/toolkitConfig";
@@ -317,10 +318,9 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
             dockerRootMount: parseRootMount(probe["docker-root-mount"]),
             dockerd: probe["dockerd-argv"].code === 0
                 ? {
-                    argv: probe["dockerd-argv"].stdout.split("\n").filter((a, i, all) => i < all.length - 1 || a !== ""),
+                    argv: parseArgvLines(probe["dockerd-argv"].stdout),
                     fileTlsVerify: daemon?.tlsverify === true,
-                    // systemctl show prints the fragment, then the drop-ins space-separated
-                    unitFiles: probe["docker-unit"].code === 0 ? probe["docker-unit"].stdout.split(/\s+/).filter((f) => f.startsWith("/")) : undefined,
+                    unitFiles: probe["docker-unit"].code === 0 ? parseUnitFiles(probe["docker-unit"].stdout) : undefined,
                 }
                 : undefined,
             // getent exits 2 when there is no docker group: no member can reach the socket that way

@@ -4,6 +4,7 @@
 // (restore, signal, check) on any failure. Used by the resource's apply and by destroy's restore.
 import { deepEqual } from "../lib/daemonMerge";
 import { changedKeys, needsRestart, withoutConfigFile } from "../lib/daemonReload";
+import { parseArgvLines, parseUnitFiles } from "../lib/dockerdCommandLine";
 import { remoteScript } from "../lib/remoteScripts";
 import { sha256Hex } from "../lib/sha256";
 import { DaemonJson } from "../rules/daemonRules";
@@ -21,7 +22,7 @@ export const ORIGINAL_ABSENT = `${STATE_DIR}/daemon.original.absent`;
 /** What a failed apply was doing, in its error message. */
 const APPLYING = "applying daemon.json";
 
-const PROBE_SCRIPT = remoteScript("daemon-probe", { DAEMON_JSON, STATE_DIR });
+const PROBE_SCRIPT = remoteScript("daemon-probe", { DAEMON_JSON, STATE_DIR }, ["dockerd-command-line"]);
 
 export interface Probe {
     readonly daemon?: DaemonJson;
@@ -81,8 +82,8 @@ export async function probe(session: SshSession): Promise<Probe> {
         daemon: parseJson("daemon", DAEMON_JSON),
         lastApplied: parseJson("lastApplied", `${STATE_DIR}/daemon.last-applied.json`),
         dockerdArgs: decode("dockerdArgs").split("\n").filter((a) => a !== ""),
-        runningArgv: decode("runningArgs").split("\n").filter((a, i, all) => i < all.length - 1 || a !== ""),
-        unitFiles: (fields.get("units") ?? "").split(/\s+/).filter((f) => f.startsWith("/")),
+        runningArgv: parseArgvLines(decode("runningArgs")),
+        unitFiles: parseUnitFiles(fields.get("units") ?? ""),
         info: infoText.trim() ? parseDockerInfo(session, infoText) : undefined,
         version: fields.get("version") ?? "",
     };

@@ -1,7 +1,8 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # the sh -c scripts are single-quoted on purpose
-# gnh_audit_paths, gpg_primaries and gnh_stat_paths: remote/audit-paths.sh, remote/gpg-primaries.sh and
-# remote/stat-paths.sh, put in front by the loader.
+# gnh_audit_paths, gpg_primaries, gnh_stat_paths, gnh_dockerd_argv and gnh_docker_units:
+# remote/audit-paths.sh, remote/gpg-primaries.sh, remote/stat-paths.sh and
+# remote/dockerd-command-line.sh, put in front by the loader.
 set -u
 export LC_ALL=C
 t=$(mktemp -d /tmp/gnh-audit.XXXXXX) || exit 3
@@ -26,8 +27,8 @@ section docker-root-mount sh -c 'd=$(docker info --format "{{.DockerRootDir}}" 2
 section docker-group getent group docker
 # the running dockerd's own argv, one argument a line (what runs, whatever the unit files say)
 # which unit files make up docker.service: the fragment, then its drop-ins (what set the command line)
-section docker-unit systemctl show -p FragmentPath -p DropInPaths --value docker
-section dockerd-argv sh -c 'pid=$(pidof -s dockerd 2>/dev/null || pgrep -o -x dockerd) || exit 3; tr "\000" "\n" <"/proc/$pid/cmdline"' 
+section docker-unit gnh_docker_units
+section dockerd-argv gnh_dockerd_argv
 section seccomp-sha256 sh -c 'printf "%s\n" "$1"; [ -f "$1" ] && sha256sum "$1" | cut -d" " -f1' gnh "$seccomp_path"
 # shellcheck disable=SC2086
 section dpkg dpkg-query -W -f '${Package}\t${Version}\t${db:Status-Abbrev}\n' $packages

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Set by the loader (lib/remoteScripts.ts): DAEMON_JSON, STATE_DIR.
+# Set by the loader (lib/remoteScripts.ts): DAEMON_JSON, STATE_DIR; gnh_dockerd_argv and
+# gnh_docker_units from remote/dockerd-command-line.sh.
 set -u
 section() { printf '%s ' "$1"; if [ -f "$2" ]; then base64 -w0 < "$2"; fi; printf '\n'; }
 section daemon "${DAEMON_JSON}"
@@ -12,6 +13,6 @@ printf 'dockerdArgs %s\n' "$( (set +u; set -a; for f in $envfiles; do [ -f "$f" 
 printf 'info %s\n' "$(docker info --format '{{json .}}' 2>/dev/null | base64 -w0)"
 printf 'version %s\n' "$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 # the running dockerd's own argv, NUL-separated turned to lines (what runs, whatever the units say now)
-printf 'runningArgs %s\n' "$( (pid=$(pidof -s dockerd 2>/dev/null || pgrep -o -x dockerd) && tr '\000' '\n' <"/proc/$pid/cmdline") | base64 -w0)"
+printf 'runningArgs %s\n' "$(gnh_dockerd_argv | base64 -w0)"
 # the unit files docker.service is made of: the fragment, then the drop-ins
-printf 'units %s\n' "$(systemctl show -p FragmentPath -p DropInPaths --value docker.service 2>/dev/null | tr '\n' ' ')"
+printf 'units %s\n' "$(gnh_docker_units | tr '\n' ' ')"
