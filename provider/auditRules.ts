@@ -72,7 +72,7 @@ interface NodeState {
 }
 
 async function probe(session: SshSession, inputs: AuditRulesInputs): Promise<NodeState> {
-    const out = await session.check("resolving the Docker paths to audit", PROBE_SCRIPT, [auditPathSpec(inputs.targets), inputs.path]);
+    const out = await session.read("resolving the Docker paths to audit", PROBE_SCRIPT, [auditPathSpec(inputs.targets), inputs.path]);
     const lines = out.split("\n");
     const field = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.slice(name.length + 1).trim() ?? "";
     const fileLine = field("file");

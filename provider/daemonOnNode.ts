@@ -53,7 +53,7 @@ function parseDockerInfo(session: SshSession, text: string): DockerInfo {
 }
 
 export async function probe(session: SshSession): Promise<Probe> {
-    const out = await session.check("reading the Docker configuration", PROBE_SCRIPT);
+    const out = await session.read("reading the Docker configuration", PROBE_SCRIPT);
     const fields = new Map<string, string>();
     for (const line of out.split("\n")) {
         const space = line.indexOf(" ");
@@ -138,7 +138,7 @@ export async function validate(session: SshSession, candidateOrText: DaemonJson 
     }
 }
 
-const WRITE_SCRIPT = remoteScript("daemon-write", { DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR }, ["receive-verified"]);
+export const WRITE_SCRIPT = remoteScript("daemon-write", { DAEMON_JSON, ORIGINAL, ORIGINAL_ABSENT, STATE_DIR }, ["receive-verified"]);
 
 const RESTORE_SCRIPT = remoteScript("daemon-restore", { DAEMON_JSON, STATE_DIR });
 

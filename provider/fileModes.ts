@@ -48,7 +48,7 @@ const FIX_SCRIPT = remoteScript("file-modes-fix");
 const allPaths = (files: readonly ModeExpectation[]) => statArguments(files.flatMap((f) => f.paths));
 
 async function observe(session: SshSession, files: readonly ModeExpectation[]): Promise<ObservedFile[]> {
-    return parseObserved(await session.check("reading owners and modes", STAT_SCRIPT, allPaths(files)));
+    return parseObserved(await session.read("reading owners and modes", STAT_SCRIPT, allPaths(files)));
 }
 
 async function apply(inputs: FileModesInputs): Promise<FileModesOutputs> {

@@ -17,7 +17,9 @@ import * as file from "./managedFile";
 import * as toolkit from "./nvidiaToolkit";
 import { NodeConnection } from "../lib/nodeConnection";
 import { currentConnection } from "./currentConnection";
-import { installSessionCleanup } from "../transport/ssh";
+import { connectEngineLog, tellUser } from "./engineLog";
+import { holderName } from "../transport/nodeLock";
+import { installSessionCleanup, sessionFor } from "../transport/ssh";
 import { unwrapSecrets, withSecretEffective, withSecretKey, withSecretSettings } from "./secrets";
 
 export const PROVIDER_VERSION = "0.1.0";
@@ -59,6 +61,17 @@ async function withCurrentConnection(props: PropertyBag): Promise<PropertyBag> {
     return props.connection === undefined ? props : { ...props, connection: await currentConnection(props.connection as NodeConnection) };
 }
 
+/**
+ * One writer per node: a run takes the node's lock before its first change there and holds it to
+ * its end (transport/nodeLock.ts). Reads never take it.
+ */
+async function lockNodeOf(props: PropertyBag, urn: string): Promise<PropertyBag> {
+    if (props.connection !== undefined) {
+        await sessionFor(props.connection as NodeConnection).lock(holderName(urn), tellUser);
+    }
+    return props;
+}
+
 /** The engine's properties with secrets unwrapped: what the handlers see. */
 const plain = (properties: unknown): PropertyBag => (unwrapSecrets(properties) ?? {}) as PropertyBag;
 
@@ -84,7 +97,7 @@ const provider: Provider = {
         return handlerFor(urn).diff(plain(olds), plain(news));
     },
     async create(urn, inputs) {
-        const result = await handlerFor(urn).create(plain(inputs));
+        const result = await handlerFor(urn).create(await lockNodeOf(plain(inputs), urn));
         return { id: result.id, outs: protect(result.outs) };
     },
     async read(id, urn, props) {
@@ -93,14 +106,15 @@ const provider: Provider = {
         return { id: result.id, props: protect(withSecretSettings(result.props)), inputs: result.inputs && withSecretKey(withSecretSettings(result.inputs)) };
     },
     async update(_id, urn, _olds, news) {
-        return { outs: protect((await handlerFor(urn).update(plain(news))).outs) };
+        return { outs: protect((await handlerFor(urn).update(await lockNodeOf(plain(news), urn))).outs) };
     },
     async delete(_id, urn, props) {
-        await handlerFor(urn).remove(await withCurrentConnection(plain(props)));
+        await handlerFor(urn).remove(await lockNodeOf(await withCurrentConnection(plain(props)), urn));
     },
 };
 
 installSessionCleanup();
+connectEngineLog(process.argv.slice(2));
 main(provider, process.argv.slice(2)).catch((error) => {
     process.stderr.write(`gnh provider: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

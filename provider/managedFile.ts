@@ -67,7 +67,7 @@ export async function update(news: ManagedFileInputs): Promise<UpdateResult> {
 
 export async function read(id: string, props: ManagedFileOutputs): Promise<ReadResult> {
     const session = sessionFor(props.connection);
-    const out = (await session.check(`reading ${props.path}`, STAT_SCRIPT, [props.path])).trim();
+    const out = (await session.read(`reading ${props.path}`, STAT_SCRIPT, [props.path])).trim();
     const inputs = inputsOf(ManagedFileContract, props);
     if (out === "absent") {
         const drifted = { ...inputs, content: "" };

@@ -86,7 +86,7 @@ export function aptSourceDrift(repository: ToolkitRepository, state: Pick<Toolki
 }
 
 async function readState(session: SshSession, managedKeys: readonly string[], repository: ToolkitRepository): Promise<ToolkitState> {
-    const out = await session.check("reading the toolkit's packages, config and apt source", STATE_SCRIPT, [repository.listPath, repository.keyringPath, ...TOOLKIT_PACKAGES]);
+    const out = await session.read("reading the toolkit's packages, config and apt source", STATE_SCRIPT, [repository.listPath, repository.keyringPath, ...TOOLKIT_PACKAGES]);
     const installed: Record<string, string> = {};
     const held: string[] = [];
     let configText = "";

@@ -14,6 +14,9 @@ if [ "$1" = backup ]; then
   rm -f "${STATE_DIR}"/daemon.json.bak "${STATE_DIR}"/daemon.json.absent
   if [ -f "${DAEMON_JSON}" ]; then cp -p "${DAEMON_JSON}" "${STATE_DIR}"/daemon.json.bak; else touch "${STATE_DIR}"/daemon.json.absent; fi
 fi
+# a session that drops mid-transfer must not leave the temporary file (nor a SIGPIPE skip its removal)
+trap 'rm -f "${DAEMON_JSON}".gnh-tmp' EXIT
+trap 'exit 1' HUP INT TERM PIPE
 gnh_receive_verified "${DAEMON_JSON}".gnh-tmp "$2"
 chown root:root "${DAEMON_JSON}".gnh-tmp
 # 644 at most (CIS 3.18), and never wider than the file it replaces: a 600 daemon.json stays 600

@@ -7,9 +7,12 @@ install_file() {
   mkdir -p "$dir"
   tmp=$(mktemp "$dir/.gnh-tmp.XXXXXX")
   trap 'rm -f "$tmp"' EXIT
+  # a session that drops mid-transfer hangs up on us, and a message to a closed stderr is a SIGPIPE:
+  # leave through the EXIT trap, never with the temporary file still there
+  trap 'exit 1' HUP INT TERM PIPE
   gnh_receive_verified "$tmp" "$5"
   chown "$2:$3" "$tmp"
   chmod "$4" "$tmp"
   mv -f "$tmp" "$1"
-  trap - EXIT
+  trap - EXIT HUP INT TERM PIPE
 }

@@ -6,8 +6,10 @@ gnh_receive_verified() {
   cat > "$1"
   got=$(sha256sum "$1" | cut -d' ' -f1)
   if [ "$got" != "$2" ]; then
-    printf 'received %s bytes with sha256 %s, not the %s that was sent: the transfer was cut short or changed; nothing was replaced\n' "$(wc -c < "$1")" "$got" "$2" >&2
+    size=$(wc -c < "$1")
+    # removed before the message: the sender may be gone, and writing to it may end us
     rm -f "$1"
+    printf 'received %s bytes with sha256 %s, not the %s that was sent: the transfer was cut short or changed; nothing was replaced\n' "$size" "$got" "$2" >&2
     exit 21
   fi
 }

@@ -2,14 +2,17 @@
 // inventory (never trust-on-first-use), the private key in a 0600 file inside a 0700 directory
 // that is removed when the process ends, and one multiplexed connection per node so that the
 // several round trips of an apply cost one handshake.
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { remoteScript } from "../lib/remoteScripts";
 import { remoteCommand } from "../lib/shellQuote";
 import { knownHostsLine, NodeConnection } from "../lib/nodeConnection";
 import { hostKeyMismatchMessage } from "../lib/sshHostKey";
+import { awaitLock, lockWaitSeconds, NODE_LOCK } from "./nodeLock";
+import { ReadCoalescer } from "./readCoalescer";
 
 export interface RunResult {
     readonly code: number;
@@ -32,6 +35,19 @@ export class HostKeyMismatchError extends NodeError {
 }
 
 const SSH_CONNECTION_FAILED = 255;
+const READ_BATCH_SCRIPT = remoteScript("read-batch");
+const NODE_LOCK_SCRIPT = remoteScript("node-lock", { NODE_LOCK });
+
+/**
+ * GNH_SSH_TRACE=FILE: one line per SSH command ("NODE exec" or "NODE read-batch N"), so a test can
+ * count round trips. Names only, never a command's text or arguments.
+ */
+function traceRoundTrip(node: string, what: string): void {
+    const file = process.env.GNH_SSH_TRACE;
+    if (file) {
+        fs.appendFileSync(file, `${node} ${what}\n`);
+    }
+}
 const sessions = new Map<string, SshSession>();
 
 export function sessionFor(connection: NodeConnection): SshSession {
@@ -179,6 +195,25 @@ export class SshSession {
 
     /** Run one of our fixed scripts with quoted arguments; data goes on stdin. */
     async run(script: string, args: readonly string[] = [], options: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+        traceRoundTrip(this.connection.name, "exec");
+        const result = await this.runBytes(script, args, options);
+        return { ...result, stdout: result.stdout.toString("utf8") };
+    }
+
+    private readonly reads = new ReadCoalescer((args, parts) => {
+        traceRoundTrip(this.connection.name, `read-batch ${parts}`);
+        return this.runBytes(READ_BATCH_SCRIPT, args);
+    });
+
+    /**
+     * Like check, for a script that only reads: reads of this node asked for together share one
+     * round trip (transport/readCoalescer.ts).
+     */
+    async read(what: string, script: string, args: readonly string[] = []): Promise<string> {
+        return this.succeeded(what, await this.reads.read({ script, args }));
+    }
+
+    private async runBytes(script: string, args: readonly string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<{ code: number; stdout: Buffer; stderr: string }> {
         await this.startMaster();
         const timeoutMs = options.timeoutMs ?? 300_000;
         return new Promise((resolve, reject) => {
@@ -197,15 +232,9 @@ export class SshSession {
             });
             child.on("close", (code) => {
                 clearTimeout(timer);
-                const result = { code: code ?? 1, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") };
+                const result = { code: code ?? 1, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8") };
                 if (result.code === SSH_CONNECTION_FAILED) {
-                    const mismatch = hostKeyMismatchMessage(this.connection, result.stderr);
-                    if (mismatch !== undefined) {
-                        reject(new HostKeyMismatchError(this.connection.name, mismatch));
-                        return;
-                    }
-                    reject(new NodeError(this.connection.name,
-                        `cannot reach ${this.connection.user}@${this.connection.host}:${this.connection.port} over SSH: ${result.stderr.trim() || "ssh exited 255"}`));
+                    reject(this.connectionError(result.stderr));
                     return;
                 }
                 resolve(result);
@@ -215,9 +244,22 @@ export class SshSession {
         });
     }
 
+    /** ssh's own failure (exit 255): a host key that is not the pinned one, or no connection. */
+    connectionError(stderr: string): NodeError {
+        const mismatch = hostKeyMismatchMessage(this.connection, stderr);
+        if (mismatch !== undefined) {
+            return new HostKeyMismatchError(this.connection.name, mismatch);
+        }
+        return new NodeError(this.connection.name,
+            `cannot reach ${this.connection.user}@${this.connection.host}:${this.connection.port} over SSH: ${stderr.trim() || "ssh exited 255"}`);
+    }
+
     /** Like run, but a non-zero exit is an error that quotes the command's own message. */
     async check(what: string, script: string, args: readonly string[] = [], options: { stdin?: string; timeoutMs?: number } = {}): Promise<string> {
-        const result = await this.run(script, args, options);
+        return this.succeeded(what, await this.run(script, args, options));
+    }
+
+    private succeeded(what: string, result: RunResult): string {
         if (result.code !== 0) {
             const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-8).join("\n");
             throw new NodeError(this.connection.name, `${what} failed (exit ${result.code}): ${detail}`);
@@ -225,7 +267,30 @@ export class SshSession {
         return result.stdout;
     }
 
+    private lockHolder?: ChildProcessWithoutNullStreams;
+    private locked?: Promise<void>;
+
+    /**
+     * Takes the node's lock for the rest of this process (transport/nodeLock.ts): the first write
+     * of a run waits for any other run on the node; later ones find it held already.
+     */
+    lock(holder: string, onWaiting: (message: string) => void): Promise<void> {
+        this.locked ??= (async () => {
+            await this.startMaster();
+            const wait = lockWaitSeconds();
+            traceRoundTrip(this.connection.name, "lock");
+            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", remoteCommand(NODE_LOCK_SCRIPT, [holder, String(wait)])], { stdio: ["pipe", "pipe", "pipe"] });
+            child.stdin.on("error", () => undefined);
+            this.lockHolder = child;
+            await awaitLock(child, this.connection.name, wait, (stderr) => this.connectionError(stderr),
+                (other) => onWaiting(`node ${this.connection.name}: waiting for the node's lock, held by ${other}`));
+        })();
+        return this.locked;
+    }
+
     close(): void {
+        this.lockHolder?.stdin.end();
+        this.lockHolder?.kill();
         spawnSync("ssh", ["-o", `ControlPath=${path.join(this.dir, "cm")}`, "-O", "exit", "gnh"], { stdio: "ignore", timeout: 5_000 });
         fs.rmSync(this.dir, { recursive: true, force: true });
     }

@@ -86,6 +86,19 @@ describe(`pulumi up on a green lab node (${node})`, () => {
         expect(dockerdStart()).toBe(started);
     });
 
+    it("reads the node with one SSH round trip in a no-change refresh (issue #21)", () => {
+        const trace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gnh-trace-")), "ssh.log");
+        process.env.GNH_SSH_TRACE = trace;
+        try {
+            const quiet = pulumi("preview", "--refresh", "--expect-no-changes");
+            expect(quiet.status, quiet.stdout + quiet.stderr).toBe(0);
+        } finally {
+            delete process.env.GNH_SSH_TRACE;
+        }
+        // the daemon, the toolkit, the seccomp file, the audit rules and the file modes: one batch
+        expect(fs.readFileSync(trace, "utf8").trim().split("\n")).toEqual([`${node} read-batch 5`]);
+    });
+
     it("reports drift by node and key in a refresh preview, repairs it with up --refresh, then is quiet", () => {
         onNodeOk(node, `sed -i 's/"icc": false/"icc": true/' /etc/docker/daemon.json`);
         onNodeOk(node, "apt-mark unhold nvidia-container-toolkit >/dev/null");

@@ -34,6 +34,9 @@ export function fakeSession(answers: Partial<Record<string, (args: readonly stri
             }
             return result.stdout;
         },
+        async read(what: string, script: string, args: readonly string[] = []) {
+            return session.check(what, script, args);
+        },
     };
     return { session: session as unknown as SshSession, steps };
 }

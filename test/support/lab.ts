@@ -1,6 +1,6 @@
 // End-to-end helpers for the shared lab: run a command on a node over SSH (verified host key),
 // reset a node to its pristine image, and drive the fleet program with the real CLI.
-import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "vitest";
@@ -51,6 +51,18 @@ export function fleetCli(stack: string) {
 }
 
 type Cli = ReturnType<typeof fleetCli>;
+
+/** Like fleetCli, without blocking: for runs that must overlap. Output is stdout and stderr together. */
+export function fleetCliAsync(stack: string) {
+    return (env: Readonly<Record<string, string>>, ...args: string[]): Promise<{ status: number; text: string }> => new Promise((resolve) => {
+        const child = spawn("npm", ["run", "--silent", "pulumi", "--", ...args, "--stack", stack, "--non-interactive"],
+            { cwd: projectRoot, env: { ...process.env, ...env }, timeout: 600_000 });
+        let text = "";
+        child.stdout.on("data", (chunk: Buffer) => { text += chunk.toString("utf8"); });
+        child.stderr.on("data", (chunk: Buffer) => { text += chunk.toString("utf8"); });
+        child.on("close", (status: number | null) => resolve({ status: status ?? 1, text }));
+    });
+}
 
 /**
  * A new stack of the fleet program for one lab node: created, pointed at the lab's fleet file and

@@ -6,14 +6,14 @@ import { describe, expect, it } from "vitest";
 import { REMOTE_SCRIPTS_DIR, remoteScript } from "../../lib/remoteScripts";
 
 const root = path.resolve(__dirname, "..", "..");
-const sources = ["provider", "audit", "lib", "components"].flatMap((dir) =>
+const sources = ["provider", "audit", "lib", "components", "transport"].flatMap((dir) =>
     fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f)));
 const text = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
 
 describe("remote scripts", () => {
     it("are never written inline: every session.run/check gets a loaded script", () => {
         // run(SCRIPT, ...) and check(WHAT, SCRIPT, ...): SCRIPT must not be a string literal
-        const inline = sources.flatMap((file) => [...text(file).matchAll(/session\.run\(\s*['"`]|session\.check\(\s*(?:"[^"]*"|`[^`]*`)\s*,\s*['"`]/g)]
+        const inline = sources.flatMap((file) => [...text(file).matchAll(/session\.run\(\s*['"`]|session\.(?:check|read)\(\s*(?:"[^"]*"|`[^`]*`)\s*,\s*['"`]/g)]
             .map((m) => `${file}: ${m[0]}`));
         expect(inline).toEqual([]);
         // a template literal that reads like shell (set -e, a pipe into sed, printf with a format)
