@@ -5,9 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { GpuNode } from "./components/gpuNode";
 import { AdvisoryDataError, loadAdvisories } from "./lib/advisories";
 import { FleetError, parseFleet } from "./lib/fleet";
-import { readFleetPrivateKey } from "./lib/fleetPrivateKey";
+import { connectionWithCredentials, readFleetCredentials } from "./lib/fleetPrivateKey";
 import { DEFAULT_TOOLKIT_VERSION } from "./lib/toolkitConfig";
-import { connectionOfFleetNode } from "./lib/nodeConnection";
 import { findProjectRoot } from "./lib/projectRoot";
 
 /**
@@ -53,8 +52,8 @@ const advisories = userInput(() => loadAdvisories(config.get("advisoriesFile")))
 
 export const nodes: Record<string, pulumi.Output<{ toolkit: string; daemonSettingsHash: string; seccompSha256: string }>> = {};
 for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
-    const privateKey = pulumi.secret(userInput(() => readFleetPrivateKey(fleetFile, node)));
-    const connection = privateKey.apply((key) => connectionOfFleetNode(fleetFile, node, key));
+    const credentials = pulumi.secret(userInput(() => readFleetCredentials(fleetFile, node)));
+    const connection = credentials.apply((read) => connectionWithCredentials(fleetFile, node, read));
     const gpuNode = new GpuNode(node.name, {
         connection,
         toolkitVersion,

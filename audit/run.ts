@@ -1,8 +1,8 @@
 // Audit a fleet: one batched probe per node over the project's SSH session (verified host keys),
 // at most `concurrency` nodes at a time, each within `timeoutMs`; a node that cannot be reached
 // is reported as unreachable and the others are still audited.
-import * as fs from "node:fs";
 import { FleetNode } from "../lib/fleet";
+import { connectionWithCredentials, readFleetCredentials } from "../lib/fleetPrivateKey";
 import { NodeConnection } from "../lib/nodeConnection";
 import { NodeError, sessionFor } from "../transport/ssh";
 import { AuditOptions, evaluateNode, NodeResult } from "./evaluate";
@@ -37,15 +37,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function connectionFor(node: FleetNode): NodeConnection {
-    return {
-        name: node.name,
-        host: node.host,
-        port: node.port,
-        user: node.user,
-        hostKey: node.hostKey,
-        privateKey: fs.readFileSync(node.privateKeyPath, "utf8"),
-    };
+export function connectionFor(node: FleetNode, fleetFile = "the fleet file"): NodeConnection {
+    const { fleetFile: _file, ...connection } = connectionWithCredentials(fleetFile, node, readFleetCredentials(fleetFile, node));
+    return connection;
 }
 
 export async function auditNode(node: FleetNode, options: RunOptions = {}): Promise<NodeResult> {

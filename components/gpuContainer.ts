@@ -41,7 +41,7 @@ export function dockerProviderFor(node: DockerNode): docker.Provider {
         const text = fs.existsSync(node.knownHostsFile) ? fs.readFileSync(node.knownHostsFile, "utf8") : undefined;
         if (text === undefined) {
             problems.push(`node ${node.name}: known_hosts file ${node.knownHostsFile} does not exist: write it with writeKnownHosts() (the docker provider's ssh verifies the node against it)`);
-        } else if (!text.split("\n").map((l) => l.trim().split(/\s+/).slice(0, 3).join(" ")).includes(line)) {
+        } else if (!text.split("\n").map((l) => l.trim()).some((l) => l === line || l.startsWith(`${line} `))) {
             problems.push(`node ${node.name}: known_hosts file ${node.knownHostsFile} has no line "${line}": write it with writeKnownHosts()`);
         }
     }
@@ -62,9 +62,10 @@ export function dockerProviderFor(node: DockerNode): docker.Provider {
     return provider;
 }
 
-/** Write (replace) a known_hosts file with one line per node, for dockerProviderFor. */
-export function writeKnownHosts(file: string, nodes: readonly Pick<DockerNode, "host" | "port" | "hostKey">[]): void {
-    fs.writeFileSync(file, `${nodes.map(knownHostsLine).join("\n")}\n`, { mode: 0o644 });
+/** Write (replace) a known_hosts file with one line per node and per bastion, for dockerProviderFor. */
+export function writeKnownHosts(file: string, nodes: readonly Pick<DockerNode, "host" | "port" | "hostKey" | "hostCertificateAuthority" | "bastion">[]): void {
+    const lines = nodes.flatMap((node) => [knownHostsLine(node), ...(node.bastion !== undefined ? [knownHostsLine(node.bastion)] : [])]);
+    fs.writeFileSync(file, `${[...new Set(lines)].join("\n")}\n`, { mode: 0o644 });
 }
 
 export class HardenedGpuContainer extends pulumi.ComponentResource {

@@ -5,6 +5,8 @@
 // Pure: no resources, no I/O.
 import { GpuContainerSpec } from "./containerSpec";
 import { HOST_KEY } from "./patterns";
+import { HostTrust, knownHostsLine as connectionKnownHostsLine } from "./nodeConnection";
+import { proxyCommandOption } from "./sshArguments";
 
 /** The docker.Container inputs we set, as plain values (a subset of docker.ContainerArgs). */
 export interface DockerContainerInputs {
@@ -149,17 +151,23 @@ export function dockerRunArgs(spec: GpuContainerSpec): string[] {
 }
 
 /** A node the docker provider reaches over SSH (the fleet file has every field but knownHostsFile). */
-export interface DockerNode {
+export interface DockerNode extends HostTrust {
     readonly name: string;
     readonly host: string;
     /** Default 22. */
     readonly port?: number;
-    /** Default "root". */
+    /**
+     * Default "root". Another account must be allowed to use Docker's socket (the docker group,
+     * which is root-equivalent): docker over SSH runs `docker system dial-stdio` as this user,
+     * and there is no sudo in that path.
+     */
     readonly user?: string;
-    /** The node's public host key, "ssh-ed25519 AAAA…" (the fleet file's hostKey). */
-    readonly hostKey: string;
     /** Private key file for ssh's -i. */
     readonly privateKeyPath: string;
+    /** The user certificate for that key, when the node trusts a user CA. */
+    readonly certificatePath?: string;
+    /** A jump host, checked against the same known_hosts file (writeKnownHosts writes its line too). */
+    readonly bastion?: HostTrust & { readonly host: string; readonly port: number; readonly user: string; readonly privateKeyPath: string; readonly certificatePath?: string };
     /**
      * An OpenSSH known_hosts file holding `knownHostsLine(node)`: the docker provider runs the
      * ssh binary, which verifies the node against this file and nothing else.
@@ -169,10 +177,9 @@ export interface DockerNode {
 
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$/;
 
-/** The known_hosts line for a node: "[host]:port key" (plain "host key" on port 22). */
-export function knownHostsLine(node: Pick<DockerNode, "host" | "port" | "hostKey">): string {
-    const port = node.port ?? 22;
-    return `${port === 22 ? node.host : `[${node.host}]:${port}`} ${node.hostKey.trim()}`;
+/** The known_hosts line for a node: "[host]:port key" (plain "host key" on port 22), or its @cert-authority line. */
+export function knownHostsLine(node: Pick<DockerNode, "host" | "port" | "hostKey" | "hostCertificateAuthority">): string {
+    return connectionKnownHostsLine({ ...node, port: node.port ?? 22 });
 }
 
 /** Problems with a docker node target, each naming the node and the field; empty when valid. */
@@ -191,13 +198,20 @@ export function dockerNodeProblems(node: Partial<DockerNode>): string[] {
     if (node.user !== undefined && !/^[a-z_][a-z0-9_-]*$/.test(node.user)) {
         problems.push(`${who}: "user" ${JSON.stringify(node.user)} is not a user name`);
     }
-    if (!node.hostKey || !HOST_KEY.test(node.hostKey.trim())) {
-        problems.push(`${who}: "hostKey" must be the node's public host key ("ssh-ed25519 AAAA…"): the docker provider's ssh checks it`);
+    const trusted = [node.hostKey, node.hostCertificateAuthority].filter((k) => k !== undefined);
+    if (trusted.length !== 1 || !HOST_KEY.test(trusted[0].trim())) {
+        problems.push(`${who}: "hostKey" (the node's public host key, "ssh-ed25519 AAAA…") or "hostCertificateAuthority" (its CA's public key), exactly one, is required: the docker provider's ssh checks it`);
     }
-    for (const field of ["privateKeyPath", "knownHostsFile"] as const) {
-        const value = node[field];
-        if (!value || !value.startsWith("/") || /[\s,"']/.test(value)) {
-            problems.push(`${who}: "${field}" ${JSON.stringify(value ?? "")} must be an absolute path without spaces, commas or quotes`);
+    const paths: [string, string | undefined][] = [
+        ["privateKeyPath", node.privateKeyPath],
+        ["knownHostsFile", node.knownHostsFile],
+        ...(node.certificatePath !== undefined ? [["certificatePath", node.certificatePath] as [string, string]] : []),
+        ...(node.bastion !== undefined ? [["bastion.privateKeyPath", node.bastion.privateKeyPath] as [string, string]] : []),
+        ...(node.bastion?.certificatePath !== undefined ? [["bastion.certificatePath", node.bastion.certificatePath] as [string, string]] : []),
+    ];
+    for (const [field, value] of paths) {
+        if (!value || !value.startsWith("/") || /[\s,"'%]/.test(value)) {
+            problems.push(`${who}: "${field}" ${JSON.stringify(value ?? "")} must be an absolute path without spaces, commas, quotes or %`);
         }
     }
     return problems;
@@ -216,6 +230,8 @@ export function dockerProviderInputs(node: DockerNode): { host: string; sshOpts:
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "IdentitiesOnly=yes",
             "-i", node.privateKeyPath,
+            ...(node.certificatePath !== undefined ? ["-o", `CertificateFile=${node.certificatePath}`] : []),
+            ...(node.bastion !== undefined ? ["-o", proxyCommandOption(node.bastion, node.knownHostsFile, node.bastion.privateKeyPath, node.bastion.certificatePath)] : []),
             "-o", "BatchMode=yes",
         ],
     };

@@ -6,14 +6,31 @@ import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument } from "yaml
 import fleetSchema from "../schemas/fleet.schema.json";
 import { DEFAULT_ON_DESTROY, OnDestroy } from "./destroyPlan";
 
+/** A jump host as the fleet file gives it (node or defaults); key files are read by the program. */
+export interface FleetBastion {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly privateKeyPath: string;
+    readonly certificatePath?: string;
+    readonly hostKey?: string;
+    readonly hostCertificateAuthority?: string;
+}
+
 export interface FleetNode {
     readonly name: string;
     readonly host: string;
     readonly port: number;
+    /** root, or any account with passwordless sudo (our commands run through `sudo -n`). */
     readonly user: string;
     /** Path of the SSH private key file; read by the program and passed on as a secret. */
     readonly privateKeyPath: string;
-    readonly hostKey: string;
+    /** Path of the OpenSSH user certificate for the key, when the node trusts a user CA. */
+    readonly certificatePath?: string;
+    /** Exactly one of hostKey and hostCertificateAuthority is set (the CA may come from defaults). */
+    readonly hostKey?: string;
+    readonly hostCertificateAuthority?: string;
+    readonly bastion?: FleetBastion;
     readonly labels: Readonly<Record<string, string>>;
     /** What `pulumi destroy` does on this node: keep it hardened (default) or restore daemon.json. */
     readonly onDestroy: OnDestroy;
@@ -31,11 +48,24 @@ export class FleetError extends Error {}
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(fleetSchema);
 
+interface RawBastion {
+    host: string;
+    port?: number;
+    user?: string;
+    privateKeyPath?: string;
+    certificatePath?: string;
+    hostKey?: string;
+    hostCertificateAuthority?: string;
+}
+
 interface RawFleet {
-    defaults?: { user?: string; port?: number; privateKeyPath?: string; onDestroy?: OnDestroy };
+    defaults?: { user?: string; port?: number; privateKeyPath?: string; certificatePath?: string; hostCertificateAuthority?: string; bastion?: RawBastion; onDestroy?: OnDestroy };
     mirror?: Fleet["mirror"];
     registry?: Fleet["registry"];
-    nodes: { name: string; host: string; port?: number; user?: string; privateKeyPath?: string; hostKey: string; labels?: Record<string, string>; onDestroy?: OnDestroy }[];
+    nodes: {
+        name: string; host: string; port?: number; user?: string; privateKeyPath?: string; certificatePath?: string;
+        hostKey?: string; hostCertificateAuthority?: string; bastion?: RawBastion; labels?: Record<string, string>; onDestroy?: OnDestroy;
+    }[];
 }
 
 export function parseFleet(text: string, file: string): Fleet {
@@ -109,29 +139,43 @@ export function parseFleet(text: string, file: string): Fleet {
             problems.push(`${at(`${where}/name`)}: node ${node.name}: the name is used twice`);
         }
         names.add(node.name);
-        const address = `${node.host.toLowerCase()}:${node.port ?? defaults.port ?? 22}`;
+        const rawBastion = node.bastion ?? defaults.bastion;
+        const bastion = rawBastion === undefined ? undefined : bastionOf(rawBastion, defaults, `node ${node.name}: bastion`, (problem) => problems.push(`${at(node.bastion ? `${where}/bastion` : "/defaults/bastion")}: ${problem}`));
+        // behind a bastion, the host is a name the bastion resolves: the same name behind two bastions is two machines
+        const address = `${bastion ? `${bastion.host.toLowerCase()}:${bastion.port} -> ` : ""}${node.host.toLowerCase()}:${node.port ?? defaults.port ?? 22}`;
         const sameAddress = addresses.get(address);
         if (sameAddress !== undefined && sameAddress !== node.name) {
             problems.push(`${at(`${where}/host`)}: node ${node.name}: ${address} is node ${sameAddress}'s address too: one machine, one entry`);
         }
         addresses.set(address, addresses.get(address) ?? node.name);
-        const key = node.hostKey.trim().split(/\s+/).slice(0, 2).join(" ");
-        const sameKey = hostKeys.get(key);
-        if (sameKey !== undefined && sameKey !== node.name) {
-            problems.push(`${at(`${where}/hostKey`)}: node ${node.name}: the host key is node ${sameKey}'s too: one machine, one entry (or a cloned image whose host keys were not regenerated)`);
+        const hostCertificateAuthority = node.hostKey === undefined ? node.hostCertificateAuthority ?? defaults.hostCertificateAuthority : node.hostCertificateAuthority;
+        if (node.hostKey !== undefined && node.hostCertificateAuthority !== undefined) {
+            problems.push(`${at(`${where}/hostCertificateAuthority`, true)}: node ${node.name}: give "hostKey" or "hostCertificateAuthority", not both: a host is trusted one way`);
+        } else if (node.hostKey === undefined && hostCertificateAuthority === undefined) {
+            problems.push(`${at(where)}: node ${node.name}: "hostKey" (its public host key) or "hostCertificateAuthority" (on the node or in defaults) is required: host keys are always verified`);
         }
-        hostKeys.set(key, hostKeys.get(key) ?? node.name);
+        if (node.hostKey !== undefined) {
+            const key = node.hostKey.trim().split(/\s+/).slice(0, 2).join(" ");
+            const sameKey = hostKeys.get(key);
+            if (sameKey !== undefined && sameKey !== node.name) {
+                problems.push(`${at(`${where}/hostKey`)}: node ${node.name}: the host key is node ${sameKey}'s too: one machine, one entry (or a cloned image whose host keys were not regenerated)`);
+            }
+            hostKeys.set(key, hostKeys.get(key) ?? node.name);
+        }
         const privateKeyPath = node.privateKeyPath ?? defaults.privateKeyPath;
         if (privateKeyPath === undefined) {
             problems.push(`${at(where)}: node ${node.name}: "privateKeyPath" is required (on the node or in defaults)`);
         }
+        const certificatePath = node.certificatePath ?? defaults.certificatePath;
         return {
             name: node.name,
             host: node.host,
             port: node.port ?? defaults.port ?? 22,
             user: node.user ?? defaults.user ?? "root",
             privateKeyPath: privateKeyPath ?? "",
-            hostKey: node.hostKey,
+            ...(certificatePath !== undefined ? { certificatePath } : {}),
+            ...(node.hostKey !== undefined ? { hostKey: node.hostKey } : { hostCertificateAuthority }),
+            ...(bastion !== undefined ? { bastion } : {}),
             labels: node.labels ?? {},
             onDestroy: node.onDestroy ?? defaults.onDestroy ?? DEFAULT_ON_DESTROY,
         };
@@ -140,6 +184,26 @@ export function parseFleet(text: string, file: string): Fleet {
         throw new FleetError(problems.join("\n"));
     }
     return { nodes, mirror: raw.mirror, ...(raw.registry !== undefined ? { registry: raw.registry } : {}) };
+}
+
+/** A bastion with the defaults filled in: port 22, the fleet's user and key unless it names its own. */
+function bastionOf(raw: RawBastion, defaults: NonNullable<RawFleet["defaults"]>, who: string, problem: (text: string) => void): FleetBastion | undefined {
+    const privateKeyPath = raw.privateKeyPath ?? defaults.privateKeyPath;
+    if (privateKeyPath === undefined) {
+        problem(`${who}: "privateKeyPath" is required (on the bastion or in defaults)`);
+    }
+    if ((raw.hostKey === undefined) === (raw.hostCertificateAuthority === undefined)) {
+        problem(`${who}: exactly one of "hostKey" and "hostCertificateAuthority" is required: the bastion's host key is verified like a node's`);
+    }
+    return {
+        host: raw.host,
+        port: raw.port ?? 22,
+        user: raw.user ?? defaults.user ?? "root",
+        privateKeyPath: privateKeyPath ?? "",
+        ...(raw.certificatePath !== undefined ? { certificatePath: raw.certificatePath } : {}),
+        ...(raw.hostKey !== undefined ? { hostKey: raw.hostKey } : {}),
+        ...(raw.hostCertificateAuthority !== undefined ? { hostCertificateAuthority: raw.hostCertificateAuthority } : {}),
+    };
 }
 
 /** The keys the schema allows at a pointer ("" = top level, "/nodes/3" = a node, "/mirror", "/defaults"). */

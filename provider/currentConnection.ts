@@ -3,7 +3,7 @@
 // key since then is reached as the fleet file says now, never as state remembers it.
 import * as fs from "node:fs";
 import type { Fleet } from "../lib/fleet";
-import { connectionOfFleetNode, NodeConnection } from "../lib/nodeConnection";
+import type { NodeConnection } from "../lib/nodeConnection";
 
 export class FleetConnectionError extends Error {}
 
@@ -47,6 +47,6 @@ export async function currentConnection(recorded: NodeConnection): Promise<NodeC
     if (node === undefined) {
         return recorded;
     }
-    const { readFleetPrivateKey } = await import("../lib/fleetPrivateKey");
-    return connectionOfFleetNode(file, node, readFleetPrivateKey(file, node));
+    const { connectionWithCredentials, readFleetCredentials } = await import("../lib/fleetPrivateKey");
+    return connectionWithCredentials(file, node, readFleetCredentials(file, node));
 }

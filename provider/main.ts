@@ -19,6 +19,7 @@ import { NodeConnection } from "../lib/nodeConnection";
 import { currentConnection } from "./currentConnection";
 import { connectEngineLog, tellUser } from "./engineLog";
 import { holderName } from "../transport/nodeLock";
+import { requireSupportedPlatform } from "./platformPreflight";
 import { installSessionCleanup, sessionFor } from "../transport/ssh";
 import { unwrapSecrets, withSecretEffective, withSecretKey, withSecretSettings } from "./secrets";
 
@@ -62,12 +63,15 @@ async function withCurrentConnection(props: PropertyBag): Promise<PropertyBag> {
 }
 
 /**
- * One writer per node: a run takes the node's lock before its first change there and holds it to
- * its end (transport/nodeLock.ts). Reads never take it.
+ * Before the first change on a node: one writer per node (the run takes the node's lock and holds
+ * it to its end, transport/nodeLock.ts), and only on a platform we have proven
+ * (provider/platformPreflight.ts). Reads never take the lock.
  */
 async function lockNodeOf(props: PropertyBag, urn: string): Promise<PropertyBag> {
     if (props.connection !== undefined) {
-        await sessionFor(props.connection as NodeConnection).lock(holderName(urn), tellUser);
+        const session = sessionFor(props.connection as NodeConnection);
+        await session.lock(holderName(urn), tellUser);
+        await requireSupportedPlatform(session);
     }
     return props;
 }

@@ -8,7 +8,6 @@ import * as os from "node:os";
 
 export const NODE_LOCK = "/run/lock/gnh-apply.lock";
 const DEFAULT_WAIT_SECONDS = 600;
-const SSH_CONNECTION_FAILED = 255;
 
 export class NodeBusyError extends Error {}
 
@@ -40,7 +39,8 @@ export function awaitLock(
     child: ChildProcessWithoutNullStreams,
     node: string,
     waitSeconds: number,
-    sshFailure: (stderr: string) => Error,
+    /** ssh's or sudo's own failure, said in the fleet's terms; undefined for any other exit. */
+    sessionFailure: (code: number, stderr: string) => Error | undefined,
     onWaiting: (holder: string) => void,
 ): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -74,8 +74,7 @@ export function awaitLock(
             }
         });
         child.on("error", (error) => settle(new Error(`node ${node}: cannot start ssh for the node's lock: ${error.message}`)));
-        child.on("close", (code) => settle(code === SSH_CONNECTION_FAILED
-            ? sshFailure(stderr)
-            : new Error(`node ${node}: the node's lock could not be taken (exit ${code}): ${stderr.trim() || "the session ended"}`)));
+        child.on("close", (code) => settle(sessionFailure(code ?? 1, stderr)
+            ?? new Error(`node ${node}: the node's lock could not be taken (exit ${code}): ${stderr.trim() || "the session ended"}`)));
     });
 }

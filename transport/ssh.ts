@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { remoteScript } from "../lib/remoteScripts";
 import { remoteCommand } from "../lib/shellQuote";
-import { knownHostsLine, NodeConnection } from "../lib/nodeConnection";
+import { NodeConnection } from "../lib/nodeConnection";
+import { sshClientSetup } from "../lib/sshArguments";
 import { hostKeyMismatchMessage } from "../lib/sshHostKey";
 import { awaitLock, lockWaitSeconds, NODE_LOCK } from "./nodeLock";
 import { ReadCoalescer } from "./readCoalescer";
@@ -51,9 +52,9 @@ function traceRoundTrip(node: string, what: string): void {
 const sessions = new Map<string, SshSession>();
 
 export function sessionFor(connection: NodeConnection): SshSession {
-    const key = crypto.createHash("sha256")
-        .update(JSON.stringify([connection.host, connection.port, connection.user, connection.hostKey, connection.privateKey]))
-        .digest("hex");
+    // everything that changes how the node is reached; the fleet file's path does not
+    const { fleetFile: _fleetFile, ...reach } = connection;
+    const key = crypto.createHash("sha256").update(JSON.stringify(reach)).digest("hex");
     let session = sessions.get(key);
     if (session === undefined) {
         session = new SshSession(connection);
@@ -137,6 +138,24 @@ function processIsAlive(pid: number): boolean {
 
 let orphansSwept = false;
 
+/**
+ * sudo's own refusal (its messages start "sudo: "; none of our scripts calls sudo), or no sudo at
+ * all, said so: nothing ran, so nothing on the node changed.
+ */
+export function sudoRefusal(user: string, code: number, stderr: string): string | undefined {
+    if (user === "root") {
+        return undefined;
+    }
+    const sudoLine = stderr.split("\n").find((line) => line.startsWith("sudo: "));
+    if (code === 1 && sudoLine !== undefined) {
+        return `user ${user} cannot run commands as root with sudo -n (${sudoLine.trim()}): give ${user} passwordless sudo (NOPASSWD), or connect as root; nothing was run on the node`;
+    }
+    if (code === 127 && /sudo: (command )?not found/.test(stderr)) {
+        return `user ${user} is not root and the node has no sudo: install sudo and give ${user} passwordless sudo (NOPASSWD), or connect as root; nothing was run on the node`;
+    }
+    return undefined;
+}
+
 export class SshSession {
     private readonly dir: string;
     private readonly baseArgs: string[];
@@ -148,29 +167,11 @@ export class SshSession {
         }
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${SESSION_DIR_PREFIX}${process.pid}-`));
         fs.chmodSync(this.dir, 0o700);
-        const keyFile = path.join(this.dir, "id");
-        const knownHosts = path.join(this.dir, "known_hosts");
-        fs.writeFileSync(keyFile, connection.privateKey.endsWith("\n") ? connection.privateKey : `${connection.privateKey}\n`, { mode: 0o600 });
-        fs.writeFileSync(knownHosts, `${knownHostsLine(connection)}\n`, { mode: 0o600 });
-        this.baseArgs = [
-            "-F", "/dev/null", // the user's ~/.ssh/config must not change what we verify
-            "-o", "BatchMode=yes",
-            "-o", "StrictHostKeyChecking=yes",
-            "-o", `UserKnownHostsFile=${knownHosts}`,
-            "-o", "GlobalKnownHostsFile=/dev/null",
-            "-o", "IdentitiesOnly=yes",
-            "-o", `IdentityFile=${keyFile}`,
-            "-o", "IdentityAgent=none",
-            "-o", "ConnectTimeout=10",
-            "-o", "ConnectionAttempts=1",
-            "-o", "ServerAliveInterval=10",
-            "-o", "ServerAliveCountMax=3",
-            "-o", "LogLevel=ERROR",
-            "-o", `ControlPath=${path.join(this.dir, "cm")}`,
-            "-p", String(connection.port),
-            "-l", connection.user,
-            connection.host,
-        ];
+        const setup = sshClientSetup(this.dir, connection);
+        for (const [name, content] of Object.entries(setup.files)) {
+            fs.writeFileSync(path.join(this.dir, name), content, { mode: 0o600 });
+        }
+        this.baseArgs = [...setup.args];
     }
 
     get nodeName(): string {
@@ -217,7 +218,7 @@ export class SshSession {
         await this.startMaster();
         const timeoutMs = options.timeoutMs ?? 300_000;
         return new Promise((resolve, reject) => {
-            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", remoteCommand(script, args)], { stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", this.command(script, args)], { stdio: ["pipe", "pipe", "pipe"] });
             const stdout: Buffer[] = [];
             const stderr: Buffer[] = [];
             const timer = setTimeout(() => {
@@ -233,8 +234,9 @@ export class SshSession {
             child.on("close", (code) => {
                 clearTimeout(timer);
                 const result = { code: code ?? 1, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8") };
-                if (result.code === SSH_CONNECTION_FAILED) {
-                    reject(this.connectionError(result.stderr));
+                const failure = this.sessionFailure(result.code, result.stderr);
+                if (failure !== undefined) {
+                    reject(failure);
                     return;
                 }
                 resolve(result);
@@ -242,6 +244,24 @@ export class SshSession {
             child.stdin.on("error", () => undefined); // a command that does not read stdin closes it early
             child.stdin.end(options.stdin ?? "");
         });
+    }
+
+    /**
+     * Our scripts run as root: as they are for root, through `sudo -n` (never a password prompt)
+     * for any other account. Files they write are root's either way.
+     */
+    private command(script: string, args: readonly string[]): string {
+        const command = remoteCommand(script, args);
+        return this.connection.user === "root" ? command : `sudo -n -- ${command}`;
+    }
+
+    /** ssh's own failure or sudo's refusal, said in the fleet's terms; undefined when the command itself ran. */
+    private sessionFailure(code: number, stderr: string): NodeError | undefined {
+        if (code === SSH_CONNECTION_FAILED) {
+            return this.connectionError(stderr);
+        }
+        const refused = sudoRefusal(this.connection.user, code, stderr);
+        return refused === undefined ? undefined : new NodeError(this.connection.name, refused);
     }
 
     /** ssh's own failure (exit 255): a host key that is not the pinned one, or no connection. */
@@ -279,10 +299,10 @@ export class SshSession {
             await this.startMaster();
             const wait = lockWaitSeconds();
             traceRoundTrip(this.connection.name, "lock");
-            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", remoteCommand(NODE_LOCK_SCRIPT, [holder, String(wait)])], { stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", this.command(NODE_LOCK_SCRIPT, [holder, String(wait)])], { stdio: ["pipe", "pipe", "pipe"] });
             child.stdin.on("error", () => undefined);
             this.lockHolder = child;
-            await awaitLock(child, this.connection.name, wait, (stderr) => this.connectionError(stderr),
+            await awaitLock(child, this.connection.name, wait, (code, stderr) => this.sessionFailure(code, stderr),
                 (other) => onWaiting(`node ${this.connection.name}: waiting for the node's lock, held by ${other}`));
         })();
         return this.locked;

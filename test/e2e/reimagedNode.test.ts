@@ -48,7 +48,7 @@ describe(`a re-imaged node (${node}) and the fleet file`, () => {
         const preview = pulumi("preview", "--refresh");
         expect(preview.status).not.toBe(0);
         expect(transcript(preview)).toContain(
-            `node ${node} (127.0.0.1:22204) presents host key ED25519 ${hostKeyFingerprint(newKey)} but the fleet file (${fleet}) pins ssh-ed25519 ${hostKeyFingerprint(oldKey)}: update hostKey if the node was re-imaged`,
+            `node ${node} (127.0.0.1:22204) presents host key ED25519 ${hostKeyFingerprint(newKey)} but the fleet file (${fleet}) pins ssh-ed25519 ${hostKeyFingerprint(oldKey)}: update hostKey if it was re-imaged`,
         );
         expect(transcript(preview)).not.toContain("@@@@");
     });

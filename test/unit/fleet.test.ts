@@ -54,7 +54,7 @@ describe("fleet file", () => {
     });
 
     it("requires a host key for every node", () => {
-        expect(errorOf(good.replace(`    hostKey: "${KEY}"\n  - name: gpu-b`, "  - name: gpu-b"))).toBe('fleet.yaml:8:5: nodes[0]: "hostKey" is required');
+        expect(errorOf(good.replace(`    hostKey: "${KEY}"\n  - name: gpu-b`, "  - name: gpu-b"))).toBe('fleet.yaml:8:5: node gpu-a: "hostKey" (its public host key) or "hostCertificateAuthority" (on the node or in defaults) is required: host keys are always verified');
     });
 
     it("rejects a malformed host key and fingerprint", () => {

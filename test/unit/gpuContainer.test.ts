@@ -212,7 +212,7 @@ describe("HardenedGpuContainer: unsafe arguments fail at construction", () => {
         component.writeKnownHosts(other, [node, { ...node, port: 22 }]);
         expect(() => component.dockerProviderFor({ ...node, knownHostsFile: other })).toThrow(
             "node gnh-node-2 is already defined with another connection in this program: one docker provider per node");
-        expect(() => component.dockerProviderFor({ ...node, hostKey: "" })).toThrow('"hostKey" must be the node\'s public host key');
+        expect(() => component.dockerProviderFor({ ...node, hostKey: "" })).toThrow('"hostKey" (the node\'s public host key, "ssh-ed25519 AAAA…") or "hostCertificateAuthority" (its CA\'s public key), exactly one, is required');
     });
 });
 

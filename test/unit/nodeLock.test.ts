@@ -15,7 +15,7 @@ function lockOn(file: string) {
     return (holder: string, waitSeconds: number) => {
         const child = spawn("sh", ["-c", script, "sh", holder, String(waitSeconds)], { stdio: ["pipe", "pipe", "pipe"] });
         const waitingFor: string[] = [];
-        const taken = awaitLock(child, "gpu-07", waitSeconds, (stderr) => new Error(stderr), (other) => waitingFor.push(other));
+        const taken = awaitLock(child, "gpu-07", waitSeconds, () => undefined, (other) => waitingFor.push(other));
         return { child, taken, waitingFor };
     };
 }

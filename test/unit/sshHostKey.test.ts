@@ -42,7 +42,7 @@ describe("host-key mismatch messages", () => {
         const message = hostKeyMismatchMessage(connection, BANNER)!;
         expect(message).toBe(
             `node gnh-node-4 (127.0.0.1:22204) presents host key ED25519 SHA256:3cVd0t1r0a3Qm6xXb6m3m6y2k8n0uYt1q9Rr2a0pVjE ` +
-            `but the fleet file (/srv/fleet.yaml) pins ssh-ed25519 ${hostKeyFingerprint(PINNED)}: update hostKey if the node was re-imaged; otherwise something else answers at that address`,
+            `but the fleet file (/srv/fleet.yaml) pins ssh-ed25519 ${hostKeyFingerprint(PINNED)}: update hostKey if it was re-imaged; otherwise something else answers at that address`,
         );
         expect(message).not.toMatch(/@@|gnh-ssh-/);
     });
