@@ -2,7 +2,7 @@
 # gnh local lab: disposable Debian 13 "GPU node" hosts in containers, reached over SSH
 # on 127.0.0.1, plus a mirror and an image registry on the lab's own Docker network.
 #
-#   bash lab/lab.sh up [--nodes N] [--no-brownfield]
+#   bash lab/lab.sh up [--nodes N] [--no-brownfield] [--no-access]
 #   bash lab/lab.sh down [--purge-images]
 #   bash lab/lab.sh status
 #   bash lab/lab.sh reset NODE [--new-host-key]
@@ -36,7 +36,7 @@ DEBIAN_SOURCES=(
   "deb http://deb.debian.org/debian $SUITE-updates main"
   "deb http://deb.debian.org/debian-security $SUITE-security main"
 )
-INCLUDE=systemd,systemd-sysv,dbus,openssh-server,docker.io,docker-cli,iptables,ca-certificates,gnupg,procps,curl,busybox,iproute2,kmod
+INCLUDE=systemd,systemd-sysv,dbus,openssh-server,docker.io,docker-cli,iptables,ca-certificates,gnupg,procps,curl,busybox,iproute2,kmod,sudo
 CUSTOMIZE="$SCRIPT_DIR/node/customize.sh"
 CDI_PLACEHOLDER_SPEC="$SCRIPT_DIR/node/cdi-placeholder.yaml"
 IMAGE_REPO=gnh-lab-node
@@ -74,7 +74,10 @@ now_ms() { date +%s%3N; }
 usage() {
   cat <<'EOF'
 usage: lab.sh COMMAND [ARGS]
-  up [--nodes N] [--no-brownfield]  create or repair the lab (N: 1..8, default 2 or the last N)
+  up [--nodes N] [--no-brownfield] [--no-access]
+                                    create or repair the lab (N: 1..8, default 2 or the last N);
+                                    the access nodes (gnh-sudo, gnh-cert, gnh-jumped behind
+                                    gnh-bastion) unless --no-access
   down [--purge-images]             remove containers, volumes, network, keys and .lab/ (and every
                                     image the lab and its tests cached, with --purge-images)
   status                            each node: port, state, ssh reachability
@@ -102,6 +105,8 @@ EOF
 . "$SCRIPT_DIR/lib/mirror.sh"
 # shellcheck source=lab/lib/registry.sh
 . "$SCRIPT_DIR/lib/registry.sh"
+# shellcheck source=lab/lib/access.sh
+. "$SCRIPT_DIR/lib/access.sh"
 # shellcheck source=lab/lib/nodes.sh
 . "$SCRIPT_DIR/lib/nodes.sh"
 # shellcheck source=lab/lib/fleet.sh
@@ -127,7 +132,7 @@ cmd_status() {
   while read -r name port variant; do
     state=$(container_state "$name")
     reach=no
-    if [ "$state" = running ] && ssh_ready "$port"; then reach=ok; fi
+    if [ "$state" = running ] && ssh_ready "$name"; then reach=ok; fi
     printf '%-18s %-6s %-11s %-8s %s\n' "$name" "$port" "$variant" "$state" "$reach"
   done < <(desired_nodes)
   state=$(container_state "$MIRROR_NAME")
@@ -166,8 +171,8 @@ cmd_reset() {
     write_fleet
   fi
   create_node "$name" "$NODE_PORT" "$NODE_VARIANT"
-  wait_ssh "$name" "$NODE_PORT"
-  wait_node_docker "$name" "$NODE_PORT"
+  wait_ssh "$name"
+  wait_node_docker "$name"
   trust_registry_ca "$name"
   printf '%s reset in %d ms\n' "$name" "$(($(now_ms) - t0))"
 }
@@ -186,12 +191,11 @@ cmd_ssh() {
   shift
   require_lab
   lookup_node "$name" || die "no node named '$name' in the lab"
-  ssh_opts "$NODE_PORT"
   if [ $# -eq 0 ]; then
-    exec ssh "${SSH_OPTS[@]/BatchMode=yes/BatchMode=no}" root@127.0.0.1
+    exec ssh -F "$LAB_DIR/ssh_config" -o BatchMode=no "$name"
   fi
   # Like ssh(1): the remaining arguments form the remote command line.
-  exec ssh "${SSH_OPTS[@]}" root@127.0.0.1 -- "$@"
+  exec ssh -F "$LAB_DIR/ssh_config" "$name" -- "$@"
 }
 
 # The lab's sample workload image, made on NODE from its own files and pushed to the registry;
@@ -201,7 +205,7 @@ cmd_push_sample() {
   require_lab
   lookup_node "$1" || die "no node named '$1' in the lab"
   [ "$(container_state "$REGISTRY_NAME")" = running ] || die "$REGISTRY_NAME is not running (run: npm run lab -- up)"
-  node_ssh "$NODE_PORT" "bash -s -- $REGISTRY_HOST" <"$SCRIPT_DIR/registry/push-sample.sh"
+  lab_ssh "$1" "bash -s -- $REGISTRY_HOST" <"$SCRIPT_DIR/registry/push-sample.sh"
 }
 
 main() {

@@ -25,7 +25,7 @@ up_cleanup() {
 }
 
 cmd_up() {
-  local want_nodes="" want_brownfield=""
+  local want_nodes="" want_brownfield="" want_access=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes)
@@ -43,6 +43,14 @@ cmd_up() {
         ;;
       --no-brownfield)
         want_brownfield=0
+        shift
+        ;;
+      --access)
+        want_access=1
+        shift
+        ;;
+      --no-access)
+        want_access=0
         shift
         ;;
       *) die "up: unknown argument: $1" ;;
@@ -68,19 +76,21 @@ cmd_up() {
   read_config
   CFG_NODES="${want_nodes:-${CFG_NODES:-$DEFAULT_NODES}}"
   CFG_BROWNFIELD="${want_brownfield:-${CFG_BROWNFIELD:-1}}"
+  CFG_ACCESS="${want_access:-${CFG_ACCESS:-1}}"
 
   ensure_docker
   ensure_ssh_tools
   # Ports first: fail before any slow step if something else holds a node's port.
   local name port variant
   while read -r name port variant; do
-    if [ "$(container_state "$name")" = absent ] && port_in_use "$port"; then
+    if [ "$port" != 0 ] && [ "$(container_state "$name")" = absent ] && port_in_use "$port"; then
       die "127.0.0.1:$port (for $name) is in use by something that is not the lab; free it and retry"
     fi
   done < <(desired_nodes)
   ensure_image
   ensure_network
   ensure_client_key
+  ensure_access_keys
   local t1
   t1=$(now_ms)
   build_mirror
@@ -110,6 +120,7 @@ cmd_up() {
   done < <(desired_nodes)
   write_known_hosts
   write_ssh_config
+  if [ "$CFG_ACCESS" = 1 ]; then ensure_bastion; else remove_bastion; fi
 
   for i in "${!names[@]}"; do
     ensure_node "${names[$i]}" "${ports[$i]}" "${variants[$i]}" </dev/null
@@ -117,18 +128,22 @@ cmd_up() {
   done
 
   for i in "${!names[@]}"; do
-    wait_ssh "${names[$i]}" "${ports[$i]}"
-    wait_node_docker "${names[$i]}" "${ports[$i]}"
+    wait_ssh "${names[$i]}"
+    wait_node_docker "${names[$i]}"
     trust_registry_ca "${names[$i]}"
   done
 
-  printf 'nodes=%s\nbrownfield=%s\n' "$CFG_NODES" "$CFG_BROWNFIELD" >"$CONFIG.tmp"
+  printf 'nodes=%s\nbrownfield=%s\naccess=%s\n' "$CFG_NODES" "$CFG_BROWNFIELD" "$CFG_ACCESS" >"$CONFIG.tmp"
   mv -f "$CONFIG.tmp" "$CONFIG"
   write_fleet
   trap - EXIT
 
   for i in "${!names[@]}"; do
-    printf '%-18s 127.0.0.1:%s  %s\n' "${names[$i]}" "${ports[$i]}" "${actions[$i]}"
+    if [ "${ports[$i]}" = 0 ]; then
+      printf '%-18s via %s  %s\n' "${names[$i]}" "$BASTION_NAME" "${actions[$i]}"
+    else
+      printf '%-18s 127.0.0.1:%s  %s\n' "${names[$i]}" "${ports[$i]}" "${actions[$i]}"
+    fi
   done
   printf 'lab up in %d ms; fleet file: %s\n' "$(($(now_ms) - t0))" "$LAB_DIR/fleet.yaml"
 }

@@ -2,16 +2,18 @@
 # shellcheck disable=SC2034 # sets globals (NODE_PORT, NODE_ACTION, ...) that the other parts of lab.sh read
 # lab/lab.sh, lab config: sourced by lab/lab.sh, which defines the settings and log/die.
 
-# config holds two lines: nodes=N and brownfield=0|1. Parsed, never sourced.
+# config holds three lines: nodes=N, brownfield=0|1 and access=0|1. Parsed, never sourced.
 read_config() {
   CFG_NODES=""
   CFG_BROWNFIELD=""
+  CFG_ACCESS=""
   [ -f "$CONFIG" ] || return 0
   local k v
   while IFS='=' read -r k v; do
     case "$k" in
       nodes) [[ "$v" =~ ^[1-8]$ ]] && CFG_NODES="$v" ;;
       brownfield) [[ "$v" =~ ^[01]$ ]] && CFG_BROWNFIELD="$v" ;;
+      access) [[ "$v" =~ ^[01]$ ]] && CFG_ACCESS="$v" ;;
     esac
   done <"$CONFIG"
 }
@@ -25,6 +27,7 @@ desired_nodes() {
   if [ "$CFG_BROWNFIELD" = 1 ]; then
     printf '%s %d brownfield\n' "$BROWNFIELD_NAME" "$BROWNFIELD_PORT"
   fi
+  access_nodes
 }
 
 # Sets NODE_PORT and NODE_VARIANT for a node of the configured lab, or fails.

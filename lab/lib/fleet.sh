@@ -13,6 +13,9 @@ write_fleet() {
   if [ -f "$REGISTRY_CA" ]; then
     args+=(--registry-host "$REGISTRY_HOST" --registry-ca "$REGISTRY_CA")
   fi
+  if [ "${CFG_ACCESS:-0}" = 1 ]; then
+    args+=(--host-ca "$HOST_CA.pub" --user-cert "$USER_CERT" --bastion "127.0.0.1:$BASTION_PORT:$BASTION_KEY:$(host_key_file "$BASTION_NAME").pub")
+  fi
   while read -r name port variant; do
     args+=(--node "$name:$port:$variant:$(host_key_file "$name").pub")
   done < <(desired_nodes)

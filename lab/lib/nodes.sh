@@ -31,6 +31,7 @@ stage_node_files() {
   # What a GPU host's toolkit generates: a CDI spec for its (here: placeholder) GPUs.
   install -d -m 0755 "$dir/etc/cdi"
   install -m 0644 "$CDI_PLACEHOLDER_SPEC" "$dir/etc/cdi/nvidia.yaml"
+  stage_access_files "$name" "$variant" "$dir"
   [ "$variant" = brownfield ] || return 0
 
   # The state NVIDIA's install guide leaves: a hand-written daemon.json that names the
@@ -67,8 +68,12 @@ create_node() {
   stage="$LAB_DIR/nodes/$name/stage"
   stage_node_files "$name" "$variant" "$stage"
   hash=$(stage_hash "$stage")
-  if port_in_use "$port"; then
-    die "127.0.0.1:$port is in use by something that is not the lab; free it and retry"
+  local publish=()
+  if [ "$port" != 0 ]; then
+    if port_in_use "$port"; then
+      die "127.0.0.1:$port is in use by something that is not the lab; free it and retry"
+    fi
+    publish=(-p "127.0.0.1:$port:22")
   fi
   docker volume create --label "$LABEL=1" "$vol" >/dev/null
   UP_CREATED+=("volume:$vol")
@@ -76,7 +81,7 @@ create_node() {
     --label "$LABEL=1" --label "$LABEL.role=node" --label "$LABEL.node=$name" \
     --label "$LABEL.port=$port" --label "$LABEL.variant=$variant" \
     --label "$LABEL.image=$IMAGE" --label "$LABEL.stage=$hash" \
-    -p "127.0.0.1:$port:22" --stop-signal SIGRTMIN+3 --restart unless-stopped \
+    "${publish[@]}" --stop-signal SIGRTMIN+3 --restart unless-stopped \
     --cap-add=ALL --cap-drop=SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
     --security-opt systempaths=unconfined \

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "vitest";
 import { parse, stringify } from "yaml";
+import { shellQuote } from "../../lib/shellQuote";
 import { projectRoot } from "./engine";
 
 export const labDir = path.join(projectRoot, ".lab");
@@ -12,8 +13,13 @@ export const fleetFile = path.join(labDir, "fleet.yaml");
 /** The policy pack configuration lab/fleetFile.ts writes: the lab mirror's key trusted besides NVIDIA's. */
 export const labPackConfigFile = path.join(labDir, "policy-config.json");
 
+/** Lab nodes whose sshd refuses root (lab/lib/access.sh): a test's own commands there go through sudo. */
+const NON_ROOT_LAB_NODES = new Set(["gnh-sudo"]);
+const asRoot = (node: string, command: string) => (NON_ROOT_LAB_NODES.has(node) ? `sudo -n bash -c ${shellQuote(command)}` : command);
+
+/** A command as root on a lab node, over the lab's own SSH (lab.sh ssh). */
 export function onNode(node: string, command: string): SpawnSyncReturns<string> {
-    return spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "ssh", node, command], { encoding: "utf8", timeout: 300_000 });
+    return spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "ssh", node, asRoot(node, command)], { encoding: "utf8", timeout: 300_000 });
 }
 
 /** Run on a node and return stdout; fail the test with the node's stderr otherwise. */
@@ -27,7 +33,7 @@ export function onNodeOk(node: string, command: string): string {
 
 /** Run on a node with data on stdin (for example a tar to `docker import`). */
 export function onNodeWithInput(node: string, command: string, input: Buffer): SpawnSyncReturns<string> {
-    return spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "ssh", node, command], { input, encoding: "utf8", timeout: 300_000 });
+    return spawnSync("bash", [path.join(projectRoot, "lab", "lab.sh"), "ssh", node, asRoot(node, command)], { input, encoding: "utf8", timeout: 300_000 });
 }
 
 export function resetNode(node: string): void {
