@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run demo`: the main job on the embedded default. Starts the local lab (two GPU-node hosts
-# in containers, one of them left the way NVIDIA's install guide leaves a host), hardens every
+# `npm run demo`: the main job on the embedded default. Starts the local lab (GPU-node hosts in
+# containers: green ones, one left the way NVIDIA's install guide leaves a host, and three reached
+# the way real fleets reach nodes: as a sudo user, by SSH certificates, through a bastion), hardens every
 # node with `pulumi up` of stack `lab` (real engine, real SSH, the policy pack on), prints what
 # each node now runs, then checks that a second run has nothing to do.
 set -euo pipefail
