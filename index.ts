@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GpuNode } from "./components/gpuNode";
 import { AdvisoryDataError, loadAdvisories } from "./lib/advisories";
 import { FleetError, parseFleet } from "./lib/fleet";
+import { nodesOfPool } from "./lib/fleetPools";
 import { connectionWithCredentials, readFleetCredentials } from "./lib/fleetPrivateKey";
 import { DEFAULT_TOOLKIT_VERSION } from "./lib/toolkitConfig";
 import { findProjectRoot } from "./lib/projectRoot";
@@ -46,12 +47,14 @@ if (!fs.existsSync(fleetFile)) {
 }
 const fleet = userInput(() => parseFleet(fs.readFileSync(fleetFile, "utf8"), fleetFile));
 const only = config.getObject<string[]>("nodes");
+// one stack per pool of the fleet file (docs/pools.md)
+const poolNodes = userInput(() => nodesOfPool(fleet, config.get("pool"), fleetFile));
 const toolkitVersion = config.get("toolkitVersion") ?? DEFAULT_TOOLKIT_VERSION;
 // A newer advisory data file than the built-in one (docs/advisories.md); the same file can be given to the pack and the audit.
 const advisories = userInput(() => loadAdvisories(config.get("advisoriesFile")));
 
 export const nodes: Record<string, pulumi.Output<{ toolkit: string; daemonSettingsHash: string; seccompSha256: string }>> = {};
-for (const node of fleet.nodes.filter((n) => only === undefined || only.includes(n.name))) {
+for (const node of poolNodes.filter((n) => only === undefined || only.includes(n.name))) {
     const credentials = pulumi.secret(userInput(() => readFleetCredentials(fleetFile, node)));
     const connection = credentials.apply((read) => connectionWithCredentials(fleetFile, node, read));
     const gpuNode = new GpuNode(node.name, {

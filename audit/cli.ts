@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
 import { AdvisoryData, advisoryDataStatus, loadAdvisories } from "../lib/advisories";
 import { FleetError, parseFleet } from "../lib/fleet";
+import { auditShardId, nodesOfPool } from "../lib/fleetPools";
 import { fleetFromStack } from "./stackFleet";
 import { renderHardenedProfile, SeccompProfileJson } from "../lib/seccompProfile";
 import { mobyDefaultProfilePath } from "../lib/toolsPaths";
@@ -42,6 +43,8 @@ export interface CliOptions {
     exclude: string[];
     include: string[];
     nodes: string[];
+    /** One pool of the fleet file: one shard of a sharded audit, with its own SARIF automationDetails.id. */
+    pool?: string;
     trustFingerprints: string[];
     allowHttpHosts: string[];
     allowCapabilities: string[];
@@ -58,13 +61,13 @@ export interface CliOptions {
 
 const USAGE = `usage: gnh-audit [--stack NAME | --fleet FILE] [--format ${FORMATS.join("|")}] [--output FILE] [--report FORMAT:FILE]...
                  [--concurrency N] [--timeout SECONDS]
-                 [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...]
+                 [--fail-on mandatory|advisory] [--exclude ID,...] [--include ID,...] [--node NAME,...] [--pool NAME]
                  [--trust-fingerprint FPR] [--allow-http-host HOST] [--allow-capability CAP] [--allow-device PATH]
                  [--writable-host-path PATH] [--allow-registry HOST[:PORT]] [--seccomp-sha256 HEX]
                  [--advisories FILE] [--benchmark ${BENCHMARKS.join("|")}] [--verbose]
 exit codes: 0 clean, 1 violations, 2 could not run`;
 
-const VALUE_OPTIONS = ["fleet", "stack", "format", "output", "report", "concurrency", "timeout", "fail-on", "exclude", "include", "node",
+const VALUE_OPTIONS = ["fleet", "stack", "format", "output", "report", "concurrency", "timeout", "fail-on", "exclude", "include", "node", "pool",
     "trust-fingerprint", "allow-http-host", "allow-capability", "allow-device", "writable-host-path", "allow-registry", "seccomp-sha256", "advisories", "benchmark"] as const;
 const CLI_OPTIONS = {
     ...Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: "string" as const, multiple: true }])),
@@ -129,6 +132,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                     if (options.nodes.length === 0) {
                         options.nodes.push(...fromStack.nodes);
                     }
+                    options.pool ??= fromStack.pool;
                 } catch (error) {
                     throw new UsageError((error as Error).message);
                 }
@@ -166,6 +170,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "exclude": options.exclude.push(...list(value())); break;
             case "include": options.include.push(...list(value())); break;
             case "node": options.nodes.push(...list(value())); break;
+            case "pool": options.pool = value(); break;
             case "trust-fingerprint": options.trustFingerprints.push(...list(value())); break;
             case "allow-http-host": options.allowHttpHosts.push(...list(value())); break;
             case "allow-capability": options.allowCapabilities.push(...list(value())); break;
@@ -233,7 +238,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const fleet = parseFleet(fleetText, options.fleet);
         mirrorFingerprint = fleet.mirror?.fingerprint;
         fleetRegistry = fleet.registry?.host;
-        nodes = fleet.nodes.filter((n) => options.nodes.length === 0 || options.nodes.includes(n.name));
+        nodes = nodesOfPool(fleet, options.pool, options.fleet).filter((n) => options.nodes.length === 0 || options.nodes.includes(n.name));
         const missing = options.nodes.filter((n) => !fleet.nodes.some((f) => f.name === n));
         if (missing.length > 0) {
             throw new FleetError(`${options.fleet}: no node named ${missing.join(", ")}`);
@@ -280,7 +285,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     closeAllSessions();
     const fleetName = path.relative(process.cwd(), path.resolve(options.fleet)).split(path.sep).join("/");
     const context = {
-        toolVersion: toolVersion(), fleetFile: fleetName.startsWith("..") ? path.resolve(options.fleet) : fleetName, fleetText, startedAt, verbose: options.verbose,
+        toolVersion: toolVersion(), automationId: auditShardId(options.pool), fleetFile: fleetName.startsWith("..") ? path.resolve(options.fleet) : fleetName, fleetText, startedAt, verbose: options.verbose,
         advisories: { updated: advisories.updated, origin: advisories.origin, ...advisoryDataStatus(advisories, startedAt) },
     };
     const renderAs = (format: Format) => (options.benchmark ? renderBenchmark(format, results, context) : render(format, results, context));

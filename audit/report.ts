@@ -11,6 +11,8 @@ export const FORMATS: readonly Format[] = ["table", "json", "sarif", "junit"];
 
 export interface ReportContext {
     readonly toolVersion: string;
+    /** SARIF runs[].automationDetails.id: one per audit shard (lib/fleetPools.ts auditShardId). */
+    readonly automationId?: string;
     /** The fleet file as the report should name it (relative to the repository), and its text. */
     readonly fleetFile?: string;
     readonly fleetText?: string;
@@ -148,6 +150,7 @@ export function renderSarif(results: readonly NodeResult[], context: ReportConte
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: [{
+            ...(context.automationId !== undefined ? { automationDetails: { id: context.automationId } } : {}),
             tool: {
                 driver: {
                     name: "gnh-audit",

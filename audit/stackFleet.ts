@@ -7,6 +7,8 @@ import { parse } from "yaml";
 export interface StackFleet {
     readonly fleetFile: string;
     readonly nodes: readonly string[];
+    /** The stack's pool of the fleet file, when it has one (one stack per pool). */
+    readonly pool?: string;
 }
 
 const PROJECT = "gpu-node-hardening";
@@ -25,8 +27,10 @@ export function fleetFromStack(projectRoot: string, stack: string): StackFleet {
         throw new Error(`${file}: stack ${stack} has no ${PROJECT}:fleetFile (set it with: npm run pulumi -- config set fleetFile PATH --stack ${stack})`);
     }
     const nodes = config[`${PROJECT}:nodes`];
+    const pool = config[`${PROJECT}:pool`];
     return {
         fleetFile: path.resolve(projectRoot, fleetFile),
         nodes: Array.isArray(nodes) ? nodes.map(String) : [],
+        ...(typeof pool === "string" && pool !== "" ? { pool } : {}),
     };
 }

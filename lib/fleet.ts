@@ -32,6 +32,8 @@ export interface FleetNode {
     readonly hostCertificateAuthority?: string;
     readonly bastion?: FleetBastion;
     readonly labels: Readonly<Record<string, string>>;
+    /** The pool the node belongs to (one stack and one audit shard per pool); lib/fleetPools.ts. */
+    readonly pool?: string;
     /** What `pulumi destroy` does on this node: keep it hardened (default) or restore daemon.json. */
     readonly onDestroy: OnDestroy;
 }
@@ -59,12 +61,14 @@ interface RawBastion {
 }
 
 interface RawFleet {
-    defaults?: { user?: string; port?: number; privateKeyPath?: string; certificatePath?: string; hostCertificateAuthority?: string; bastion?: RawBastion; onDestroy?: OnDestroy };
+    defaults?: {
+        user?: string; port?: number; privateKeyPath?: string; certificatePath?: string; hostCertificateAuthority?: string; bastion?: RawBastion; pool?: string; onDestroy?: OnDestroy;
+    };
     mirror?: Fleet["mirror"];
     registry?: Fleet["registry"];
     nodes: {
         name: string; host: string; port?: number; user?: string; privateKeyPath?: string; certificatePath?: string;
-        hostKey?: string; hostCertificateAuthority?: string; bastion?: RawBastion; labels?: Record<string, string>; onDestroy?: OnDestroy;
+        hostKey?: string; hostCertificateAuthority?: string; bastion?: RawBastion; labels?: Record<string, string>; pool?: string; onDestroy?: OnDestroy;
     }[];
 }
 
@@ -177,6 +181,7 @@ export function parseFleet(text: string, file: string): Fleet {
             ...(node.hostKey !== undefined ? { hostKey: node.hostKey } : { hostCertificateAuthority }),
             ...(bastion !== undefined ? { bastion } : {}),
             labels: node.labels ?? {},
+            ...((node.pool ?? defaults.pool) !== undefined ? { pool: node.pool ?? defaults.pool } : {}),
             onDestroy: node.onDestroy ?? defaults.onDestroy ?? DEFAULT_ON_DESTROY,
         };
     });
