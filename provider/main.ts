@@ -5,7 +5,7 @@
 // default provider).
 import { CheckResult, CreateResult, DiffResult, main, Provider, ReadResult, UpdateResult } from "@pulumi/pulumi/provider";
 import { AuditRulesContract } from "../contracts/auditRules";
-import { ResourceContract } from "../contracts/contract";
+import { inputsOf, ResourceContract } from "../contracts/contract";
 import { DockerDaemonConfigContract } from "../contracts/dockerDaemonConfig";
 import { FileModesContract } from "../contracts/fileModes";
 import { ManagedFileContract } from "../contracts/managedFile";
@@ -41,9 +41,29 @@ interface ResourceHandler<I extends object, O extends I> {
 /** The engine's property bags are untyped: the one place they meet the typed handlers. */
 type EngineHandler = ResourceHandler<PropertyBag, PropertyBag>;
 
+/**
+ * GNH_PROVIDER_NO_IO=1: every operation answers from its inputs and state alone, never touching a
+ * node, so that the bench (scripts/benchEngine.ts) measures what the engine and our provider's
+ * plumbing cost at fleet scale without SSH. Check and diff stay the real ones. Never for real use:
+ * the provider says so on stderr when it starts this way.
+ */
+const NO_IO = process.env.GNH_PROVIDER_NO_IO === "1";
+
+function withoutIo<I extends object, O extends I, D extends keyof I>(contract: ResourceContract<I, O, D>, handler: ResourceHandler<I, O>): ResourceHandler<I, O> {
+    const outputsOf = (inputs: I) => inputs as unknown as O;
+    return {
+        check: handler.check,
+        diff: handler.diff,
+        create: async (inputs) => ({ id: `no-io-${contract.type}-${Math.random().toString(36).slice(2)}`, outs: outputsOf(inputs) }),
+        read: async (id, props) => ({ id, props, inputs: inputsOf(contract, props) }),
+        update: async (news) => ({ outs: outputsOf(news) }),
+        remove: async () => undefined,
+    };
+}
+
 /** A handler registered under its contract's type token; the compiler checks it against the contract. */
 function handles<I extends object, O extends I, D extends keyof I>(contract: ResourceContract<I, O, D>, handler: ResourceHandler<I, O>): [string, EngineHandler] {
-    return [contract.type, handler as unknown as EngineHandler];
+    return [contract.type, (NO_IO ? withoutIo(contract, handler) : handler) as unknown as EngineHandler];
 }
 
 const handlers: ReadonlyMap<string, EngineHandler> = new Map([
@@ -68,7 +88,7 @@ async function withCurrentConnection(props: PropertyBag): Promise<PropertyBag> {
  * (provider/platformPreflight.ts). Reads never take the lock.
  */
 async function lockNodeOf(props: PropertyBag, urn: string): Promise<PropertyBag> {
-    if (props.connection !== undefined) {
+    if (props.connection !== undefined && !NO_IO) {
         const session = sessionFor(props.connection as NodeConnection);
         await session.lock(holderName(urn), tellUser);
         await requireSupportedPlatform(session);
@@ -118,6 +138,9 @@ const provider: Provider = {
 };
 
 installSessionCleanup();
+if (NO_IO) {
+    process.stderr.write("gnh provider: GNH_PROVIDER_NO_IO=1: no node is read or changed (benchmarks only)\n");
+}
 connectEngineLog(process.argv.slice(2));
 main(provider, process.argv.slice(2)).catch((error) => {
     process.stderr.write(`gnh provider: ${error instanceof Error ? error.message : String(error)}\n`);

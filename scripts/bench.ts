@@ -5,20 +5,23 @@
 //   npm run bench                      all parts
 //   npm run bench -- audit [options]   one part, with that part's options (see its file)
 import { benchAudit } from "./benchAudit";
+import { benchEngine } from "./benchEngine";
 import { benchPolicyFromArgs } from "./benchPolicy";
 import { benchUpFromArgs } from "./benchUp";
 
 type Part = (argv: readonly string[]) => Promise<string>;
 
-const PARTS: Readonly<Record<string, { readonly title: string; readonly run: Part }>> = {
+/** `byDefault: false`: only when named (`npm run bench -- engine` takes tens of minutes). */
+const PARTS: Readonly<Record<string, { readonly title: string; readonly run: Part; readonly byDefault?: boolean }>> = {
     policy: { title: "Policy evaluation (scripts/benchPolicy.ts)", run: benchPolicyFromArgs },
     up: { title: "pulumi up of the fleet (scripts/benchUp.ts)", run: benchUpFromArgs },
     audit: { title: "Live audit (scripts/benchAudit.ts)", run: benchAudit },
+    engine: { title: "The engine's own cost at fleet scale (scripts/benchEngine.ts)", run: benchEngine, byDefault: false },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
     const [first, ...rest] = argv;
-    const chosen = first !== undefined && !first.startsWith("-") ? [first] : Object.keys(PARTS);
+    const chosen = first !== undefined && !first.startsWith("-") ? [first] : Object.keys(PARTS).filter((name) => PARTS[name].byDefault !== false);
     const options = first !== undefined && !first.startsWith("-") ? rest : argv;
     for (const name of chosen) {
         if (PARTS[name] === undefined) {
