@@ -127,7 +127,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "fleet": options.fleet = value(); break;
             case "stack": {
                 try {
-                    const fromStack = fleetFromStack(projectRoot, value());
+                    // a stack's configuration lives in the Pulumi project: this checkout, or the consumer's (cwd) when installed
+                    const fromStack = fleetFromStack(projectRoot.split(path.sep).includes("node_modules") ? process.cwd() : projectRoot, value());
                     options.fleet = fromStack.fleetFile;
                     if (options.nodes.length === 0) {
                         options.nodes.push(...fromStack.nodes);

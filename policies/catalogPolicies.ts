@@ -2,12 +2,7 @@
 // one policy per catalog rule that can be judged in preview, over the inputs of the resources
 // whose inputs carry that rule's facts.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { AUDIT_RULES_TYPE } from "../lib/resourceTypes";
-import { AuditFacts, auditRules, plannedAuditFacts } from "../rules/auditRules";
-import { catalog } from "../rules/catalog";
-import { containerRules } from "../rules/containerRules";
-import { daemonRules } from "../rules/daemonRules";
-import { toolkitRules } from "../rules/toolkitRules";
+import { AUDIT_RULES_TYPE, AuditFacts, auditRules, catalog, containerRules, daemonRules, plannedAuditFacts, toolkitRules } from "./ruleCatalog";
 import { containerFacts, daemonFacts, FactsOf, toolkitFacts } from "./resourceFacts";
 import { PolicyClock, rulePolicy } from "./rulePolicy";
 import { waiverPolicy } from "./waiverPolicy";

@@ -1,8 +1,6 @@
 // @pulumi/docker Container inputs -> the normalized ContainerSpec that the container rules judge
 // (the audit builds the same type from `docker inspect`: audit/inspect.ts). No rule logic here.
-import { CDI_DEVICE_REFERENCE } from "../lib/patterns";
-import { ContainerFacts, ContainerMountSpec, ContainerSpec, DeviceRequest, normalizeCapability } from "../rules/containerRules";
-import { volumeBindSource } from "../rules/normalisers/volumeOptions";
+import { CDI_DEVICE_REFERENCE, ContainerFacts, ContainerMountSpec, ContainerSpec, DeviceRequest, normalizeCapability, volumeBindSource } from "./ruleCatalog";
 
 export const DOCKER_CONTAINER_TYPE = "docker:index/container:Container";
 

@@ -3,7 +3,7 @@
 // reading the configured values back. The enforcement level is CrossGuard's own per-policy
 // setting ("GNH-DAEMON-ICC": "advisory"), so it is not part of the schema.
 import { PolicyConfigSchema, ResourceValidationArgs } from "@pulumi/policy";
-import { DEFAULT_UNKNOWN_AT_PREVIEW, optionsOf, UnknownAtPreview } from "../rules/ruleOptions";
+import { DEFAULT_UNKNOWN_AT_PREVIEW, optionsOf, UnknownAtPreview } from "./ruleCatalog";
 import { ConfiguredOptions } from "./resourceFacts";
 
 export function ruleConfigSchema(ruleId: string): PolicyConfigSchema {

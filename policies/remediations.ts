@@ -3,9 +3,9 @@
 // reloads before it restarts and rolls back on failure, and that takes nothing away from a
 // workload that a hardened node gives it. Everything else needs a person (see docs/policies.md).
 // Pure: no Pulumi imports; inputs in, the inputs to replace out.
-import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
-import { daemonIcc, daemonLiveRestore, DaemonRule, daemonUserlandProxy } from "../rules/daemonRules";
-import { toolkitContainerLibs } from "../rules/toolkitRules";
+import {
+    daemonIcc, daemonLiveRestore, DaemonRule, daemonUserlandProxy, DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE, toolkitContainerLibs,
+} from "./ruleCatalog";
 
 export interface Remediation {
     readonly ruleId: string;

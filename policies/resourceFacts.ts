@@ -2,11 +2,9 @@
 // (getters), because in a preview CrossGuard hands over inputs that throw when an unknown value
 // is read: a rule then fails to read exactly the values it needs, and no other rule is affected.
 // No rule logic here.
-import { AdvisoryData, loadAdvisories } from "../lib/advisories";
-import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
-import { ContainerFacts, ContainerRuleOptions, DEFAULT_ALLOWED_REGISTRIES } from "../rules/containerRules";
-import { DaemonFacts } from "../rules/daemonRules";
-import { AptSourceFact, ToolkitFacts, ToolkitRuleOptions } from "../rules/toolkitRules";
+import {
+    AdvisoryData, AptSourceFact, ContainerFacts, ContainerRuleOptions, DaemonFacts, DEFAULT_ALLOWED_REGISTRIES, DOCKER_DAEMON_CONFIG_TYPE, loadAdvisories, NVIDIA_TOOLKIT_TYPE, ToolkitFacts, ToolkitRuleOptions,
+} from "./ruleCatalog";
 import { ContainerInputs, DOCKER_CONTAINER_TYPE, lazyContainerSpec } from "./containerPolicies";
 
 /** Configured rule options, by option key (rules/ruleOptions.ts). */

@@ -3,9 +3,7 @@
 // safe, an automatic fix (remediations.ts). No rule logic here.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
-import { CIS_DOCKER } from "../lib/cisBenchmark";
-import { controlLabel, isCis, Rule } from "../rules/rule";
-import { findWaiver } from "../rules/waivers";
+import { CIS_DOCKER, controlLabel, findWaiver, isCis, Rule } from "./ruleCatalog";
 import { configOf, readRuleConfig, ruleConfigSchema } from "./policyConfig";
 import { remediationFor } from "./remediations";
 import { FactsOf, subjectOf } from "./resourceFacts";

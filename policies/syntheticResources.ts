@@ -2,12 +2,9 @@
 // gnh resources (HardenedDockerDaemon, NvidiaContainerToolkit) and a HardenedGpuContainer's
 // docker.Container, built by the same functions the components call. For unit tests and the
 // policy benchmark; a test weakens one field of these.
-import { dockerContainerInputs } from "../lib/containerAdapters";
-import { gpuContainerSpec } from "../lib/containerSpec";
-import { desiredDaemonConfig } from "../lib/daemonMerge";
-import { DOCKER_DAEMON_CONFIG_TYPE, NVIDIA_TOOLKIT_TYPE } from "../lib/resourceTypes";
-import { NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, DEFAULT_TOOLKIT_VERSION } from "../lib/toolkitConfig";
-import { desiredRuntimeConfig } from "../rules/toolkitRules";
+import {
+    DEFAULT_TOOLKIT_VERSION, desiredDaemonConfig, desiredRuntimeConfig, DOCKER_DAEMON_CONFIG_TYPE, dockerContainerInputs, gpuContainerSpec, NVIDIA_KEY_FINGERPRINT, NVIDIA_KEYRING_PATH, NVIDIA_LIST_PATH, NVIDIA_TOOLKIT_TYPE,
+} from "./ruleCatalog";
 import { DOCKER_CONTAINER_TYPE } from "./containerPolicies";
 import { SyntheticResource } from "./analyzeInProcess";
 

@@ -1,9 +1,7 @@
 // What the pack reports for one rule on one resource: a rule's verdict (or the fact that preview
 // could not read a value) combined with the configured level and any waiver. Pure, so the rules
 // for waivers and unknowns are unit-tested without an engine.
-import { Verdict } from "../rules/rule";
-import { UnknownAtPreview } from "../rules/ruleOptions";
-import { isExpired, Waiver } from "../rules/waivers";
+import { isExpired, UnknownAtPreview, Verdict, Waiver } from "./ruleCatalog";
 
 export type ReportLevel = "mandatory" | "advisory";
 

@@ -7,8 +7,7 @@
 // analyzes); stack policies would not do, because they are skipped once any resource failed.
 // Disabling GNH-WAIVERS switches every waiver off.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ruleById } from "../rules/catalog";
-import { ParsedWaivers, parseWaivers } from "../rules/waivers";
+import { ParsedWaivers, parseWaivers, ruleById } from "./ruleCatalog";
 import { configOf } from "./policyConfig";
 
 export const WAIVERS_POLICY = "GNH-WAIVERS";
