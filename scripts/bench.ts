@@ -4,7 +4,10 @@
 //
 //   npm run bench                      all parts
 //   npm run bench -- audit [options]   one part, with that part's options (see its file)
+//   ... --write-docs                   also replace the parts' sections of docs/benchmarks.md
 import { benchAudit } from "./benchAudit";
+import * as path from "node:path";
+import { writeSection } from "./benchDocs";
 import { benchEngine } from "./benchEngine";
 import { benchPolicyFromArgs } from "./benchPolicy";
 import { benchUpFromArgs } from "./benchUp";
@@ -19,7 +22,10 @@ const PARTS: Readonly<Record<string, { readonly title: string; readonly run: Par
     engine: { title: "The engine's own cost at fleet scale (scripts/benchEngine.ts)", run: benchEngine, byDefault: false },
 };
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(allArgs: readonly string[]): Promise<number> {
+    // --write-docs: each part's figures also replace its section of docs/benchmarks.md
+    const writeDocs = allArgs.includes("--write-docs");
+    const argv = allArgs.filter((a) => a !== "--write-docs");
     const [first, ...rest] = argv;
     const chosen = first !== undefined && !first.startsWith("-") ? [first] : Object.keys(PARTS).filter((name) => PARTS[name].byDefault !== false);
     const options = first !== undefined && !first.startsWith("-") ? rest : argv;
@@ -37,6 +43,9 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(`[bench] == ${name}\n`);
         const text = await PARTS[name].run(options);
         process.stdout.write(`## ${PARTS[name].title}\n\n${text}\n`);
+        if (writeDocs) {
+            writeSection(path.join(__dirname, "..", "docs", "benchmarks.md"), name, PARTS[name].title, text);
+        }
     }
     return 0;
 }

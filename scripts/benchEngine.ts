@@ -112,7 +112,7 @@ function stateFileBytes(stateDir: string, stack: string): number {
     return found[0] ?? 0;
 }
 
-interface Row { readonly nodes: number; readonly resources: number; readonly create: Measured; readonly refresh?: Measured; readonly stateBytes: number }
+interface Row { readonly nodes: number; readonly resources: number; readonly create: Measured; readonly refresh?: Measured; readonly stateBytes: number; readonly variant: string }
 
 const fmt = (m: Measured | undefined) => m === undefined ? "not run"
     : m.timedOut ? "over the limit (stopped)" : m.status !== 0 ? `failed (exit ${m.status})` : `${m.seconds.toFixed(1)} s, ${m.peakMiB.toFixed(0)} MiB`;
@@ -122,12 +122,20 @@ export async function benchEngine(argv: readonly string[]): Promise<string> {
     const out = options.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "gnh-bench-engine-"));
     fs.mkdirSync(out, { recursive: true });
     const stateDir = path.join(out, "state");
-    const env = benchEnvironment(stateDir);
+    const baseEnv = benchEnvironment(stateDir);
     spawnSync("node", [path.join(root, "tools", "compiled", "build.js")], { cwd: root, stdio: "inherit" });
     const limitMs = options.limitMinutes * 60_000;
     const rows: Row[] = [];
-    for (const nodes of options.sizes) {
-        const stack = `bench-engine-${nodes}-${process.pid}`;
+    // The file backend writes the whole state after every step: the smallest size again without
+    // those intermediate checkpoints (PULUMI_SKIP_CHECKPOINTS) shows what they cost.
+    const runs = [...options.sizes.map((nodes) => ({ nodes, variant: "" })), { nodes: Math.min(...options.sizes), variant: "PULUMI_SKIP_CHECKPOINTS=true" }];
+    for (const { nodes, variant } of runs) {
+        if (rows.some((r) => r.create.timedOut && r.nodes <= nodes && r.variant === variant)) {
+            rows.push({ nodes, resources: 0, create: { seconds: 0, peakMiB: 0, status: null, timedOut: true, tail: "not run: a smaller fleet already ran over the limit" }, stateBytes: 0, variant });
+            continue; // a larger fleet would only run longer
+        }
+        const env = variant === "" ? baseEnv : { ...baseEnv, PULUMI_SKIP_CHECKPOINTS: "true" };
+        const stack = `bench-engine-${nodes}${variant === "" ? "" : "-nockpt"}-${process.pid}`;
         const cli = (...args: string[]) => ["--non-interactive", "--stack", stack, ...args];
         process.stderr.write(`[bench] engine: ${nodes} nodes\n`);
         spawnSync("pulumi", cli("stack", "init"), { cwd: root, env, encoding: "utf8" });
@@ -137,12 +145,10 @@ export async function benchEngine(argv: readonly string[]): Promise<string> {
             const exported = create.status === 0 ? spawnSync("pulumi", cli("stack", "export"), { cwd: root, env, encoding: "utf8", maxBuffer: 1 << 30 }) : undefined;
             const resources = exported?.status === 0 ? (JSON.parse(exported.stdout) as { deployment: { resources?: unknown[] } }).deployment.resources?.length ?? 0 : 0;
             const refresh = create.status === 0 && !create.timedOut ? await measure(cli("up", "--yes", "--skip-preview", "--refresh"), env, limitMs) : undefined;
-            rows.push({ nodes, resources, create, refresh, stateBytes: stateFileBytes(stateDir, stack) });
-            process.stderr.write(`[bench] engine: ${nodes} nodes: up ${fmt(create)}; no-change up --refresh ${fmt(refresh)}\n`);
-            if (create.timedOut) {
-                break; // a larger fleet would only run longer
-            }
+            rows.push({ nodes, resources, create, refresh, stateBytes: stateFileBytes(stateDir, stack), variant });
+            process.stderr.write(`[bench] engine: ${nodes} nodes ${variant}: up ${fmt(create)}; no-change up --refresh ${fmt(refresh)}\n`);
         } finally {
+            spawnSync("pulumi", cli("cancel", "--yes"), { cwd: root, env, encoding: "utf8" }); // the lock of a run that was stopped
             spawnSync("pulumi", cli("stack", "rm", "--yes", "--force"), { cwd: root, env, encoding: "utf8" });
         }
     }
@@ -154,11 +160,11 @@ function renderEngine(rows: readonly Row[], limitMinutes: number): string {
     const lines = [
         `The fleet program with the gnh provider in no-I/O mode (\`GNH_PROVIDER_NO_IO=1\`), a file backend of its own; one run per size, limit ${limitMinutes} min. Memory: peak resident set of the CLI and every process it started, summed.`,
         "",
-        "| nodes | resources | up from scratch | no-change up --refresh | state file |",
-        "|---:|---:|---|---|---:|",
-        ...rows.map((r) => `| ${r.nodes} | ${r.resources || "?"} | ${fmt(r.create)} | ${fmt(r.refresh)} | ${(r.stateBytes / 1048576).toFixed(1)} MiB |`),
+        "| nodes | resources | up from scratch | no-change up --refresh | state file | |",
+        "|---:|---:|---|---|---:|---|",
+        ...rows.map((r) => `| ${r.nodes} | ${r.resources || "?"} | ${r.create.tail.startsWith("not run") ? "not run (a smaller fleet was over the limit)" : fmt(r.create)} | ${fmt(r.refresh)} | ${(r.stateBytes / 1048576).toFixed(1)} MiB | ${r.variant} |`),
     ];
-    const done = rows.filter((r) => r.create.status === 0 && r.refresh?.status === 0);
+    const done = rows.filter((r) => r.variant === "" && r.create.status === 0 && r.refresh?.status === 0);
     if (done.length >= 2) {
         const [first, last] = [done[0], done[done.length - 1]];
         const per = (m: Measured, n: number) => (m.seconds / n * 1000).toFixed(0);
@@ -166,7 +172,7 @@ function renderEngine(rows: readonly Row[], limitMinutes: number): string {
             `(${per(first.create, first.nodes)} -> ${per(last.create, last.nodes)} ms per node), no-change refresh ${(last.refresh!.seconds / first.refresh!.seconds).toFixed(1)}x ` +
             `(${per(first.refresh!, first.nodes)} -> ${per(last.refresh!, last.nodes)} ms per node), memory ${(last.create.peakMiB / first.create.peakMiB).toFixed(1)}x, state ${(last.stateBytes / Math.max(1, first.stateBytes)).toFixed(1)}x.`);
     }
-    for (const r of rows.filter((x) => x.create.status !== 0 || x.create.timedOut)) {
+    for (const r of rows.filter((x) => (x.create.status !== 0 || x.create.timedOut) && !x.create.tail.startsWith("not run"))) {
         lines.push("", `${r.nodes} nodes: ${fmt(r.create)}:`, "```", r.create.tail, "```");
     }
     return lines.join("\n");
