@@ -23,7 +23,7 @@ NODE_PREFIX=gnh-node-
 BROWNFIELD_NAME=gnh-brownfield-1
 BASE_PORT=22200
 BROWNFIELD_PORT=22299
-MAX_NODES=8
+MAX_NODES=16
 DEFAULT_NODES=2
 LABEL=gnh.lab
 
@@ -75,7 +75,7 @@ usage() {
   cat <<'EOF'
 usage: lab.sh COMMAND [ARGS]
   up [--nodes N] [--no-brownfield] [--no-access]
-                                    create or repair the lab (N: 1..8, default 2 or the last N);
+                                    create or repair the lab (N: 1..16, default 2 or the last N);
                                     the access nodes (gnh-sudo, gnh-cert, gnh-jumped behind
                                     gnh-bastion) unless --no-access
   down [--purge-images]             remove containers, volumes, network, keys and .lab/ (and every

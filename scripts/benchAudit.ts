@@ -40,6 +40,8 @@ const SIZES = [1, 2, 4, 8] as const;
 const BENCH_NODES = [3, 4, 5, 6, 7, 8];
 const TARGET_ONE_NODE_S = 1;
 const TARGET_RATIO = 2;
+/** The live audit of N nodes against the machine's own floor for N nodes (issue #21). */
+const FLOOR_TARGET = 1.3;
 
 interface Args { runs: number; containers: number; keepLab: boolean; out?: string }
 
@@ -408,6 +410,14 @@ export async function benchAudit(argv: readonly string[]): Promise<string> {
     lines.push("");
     lines.push(`The machine's floor, seconds (median of ${args.runs}): \`ssh NODE true\` to 1 node ${fmt(median(floor.get(1)!))}, to 8 nodes at once ${fmt(median(floor.get(8)!))}: ${floorRatio.toFixed(2)}x for SSH handshakes alone. The audit's 8:1 ratio cannot be below this on the same machine.`);
     verdicts.push(`the machine's own 8:1 ratio for a bare SSH handshake per node: ${floorRatio.toFixed(2)}`);
+    // issue #21: the audit of N nodes within FLOOR_TARGET of N bare SSH handshakes at once, same run
+    for (const n of [1, 8]) {
+        const bare = rows.find((r) => r.nodes === n && r.containersLabel === "0");
+        if (bare !== undefined && floor.has(n)) {
+            const ratio = median(bare.audit) / median(floor.get(n)!);
+            verdicts.push(`audit of ${n} node(s) (0 containers) / ${n} bare \`ssh NODE true\` at once: ${ratio.toFixed(2)} (target <= ${FLOOR_TARGET}): ${ratio <= FLOOR_TARGET ? "met" : "MISSED"}`);
+        }
+    }
     const oneTwenty = rows.find((r) => r.nodes === 1 && r.containersLabel === String(args.containers))!;
     verdicts.unshift(`1 node with ${args.containers} containers: ${fmt(median(oneTwenty.audit))} s in-process (target < ${TARGET_ONE_NODE_S} s): ${median(oneTwenty.audit) < TARGET_ONE_NODE_S ? "met" : "MISSED"}; whole process ${fmt(median(oneTwenty.proc))} s`);
     lines.push("");

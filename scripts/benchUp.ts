@@ -1,21 +1,24 @@
-// `pulumi up` wall time of the fleet program on 1, 2 and 4 lab nodes, against an EMPTY program
-// run the same way (same CLI, file backend, language host) as the baseline, median of R runs:
+// `pulumi up` wall time of the fleet program on 1, 2, 4, 8 and 16 lab nodes, against an EMPTY
+// program run the same way (same CLI, file backend, language host) as the baseline, median of R runs:
 //
-//   npm run bench -- up [--sizes 1,2,4] [--runs 3] [--first-node 5] [--keep-lab] [--out DIR]
+//   npm run bench -- up [--sizes 1,2,4,8,16] [--runs 3] [--scratch-runs 1] [--first-node 1] [--keep-lab] [--out DIR]
 //
-// RUN IT WHEN THE TEST SUITE IS NOT RUNNING: it resets and hardens the nodes gnh-node-F..F+3
-// (F = --first-node, default 5: nodes 1..4 belong to the e2e tests, and a 4-node run with the
-// default needs nodes 5..8). When the lab is smaller than that it grows it with
-// `lab.sh up --nodes K` and shrinks it back at the end (unless --keep-lab), as scripts/bench.ts
-// does. The nodes are reset again at the end.
+// RUN IT WHEN THE TEST SUITE IS NOT RUNNING: it resets and hardens the nodes gnh-node-F..F+15
+// (F = --first-node, default 1), growing the lab to 16 nodes (lab.sh allows 16 for this) and
+// shrinking it back at the end (unless --keep-lab). The nodes are reset again at the end.
 //
 // Per fleet size N (nodes F..F+N-1):
-//   - from scratch: nodes reset, a new stack, `pulumi up --yes --skip-preview` (R times);
+//   - from scratch: nodes reset, a new stack, `pulumi up --yes --skip-preview` (--scratch-runs times);
 //   - no change: `pulumi up --yes --skip-preview --refresh` on the converged stack, i.e. with
-//     drift detection (a Read of every resource over SSH), as scripts/demo.sh runs it; each run
+//     drift detection (one batched read per node over SSH), as scripts/demo.sh runs it; each run
 //     is checked to have changed nothing;
 //   - empty: `pulumi up --yes --skip-preview --refresh` of a program with no resources, run
-//     alternately with the no-change runs so that both see the same machine load.
+//     alternately with the no-change runs so that both see the same machine load;
+//   - no-I/O: the same no-change run with the provider in no-I/O mode (GNH_PROVIDER_NO_IO=1):
+//     the engine's and our plumbing's cost without SSH;
+//   - bare SSH: one new connection and `true` to one of the nodes, as a refresh's provider makes.
+// The medians are fitted with least squares (seconds = a + b x nodes): b is what one more node
+// costs, judged against the no-I/O provider's b plus one bare SSH round trip (issue #21).
 // And, once, where the no-change time goes: `up` without --refresh (program + provider, no
 // reads), the gnh provider's start-up to its port line, and SSH to the first node (the
 // connection with key exchange, then one round trip; a refresh makes one round trip per
@@ -34,12 +37,14 @@ const root = path.resolve(__dirname, "..");
 const LAB = path.join(root, "lab", "lab.sh");
 const LAB_CONFIG = path.join(root, ".lab", "config");
 const LAB_FLEET = path.join(root, ".lab", "fleet.yaml");
-const MAX_LAB_NODES = 8;
+const MAX_LAB_NODES = 16;
 const TARGET_RATIO = 1.5;
 
 export interface BenchUpOptions {
     readonly sizes: readonly number[];
     readonly runs: number;
+    /** From-scratch runs per size (each resets the size's nodes first). */
+    readonly scratchRuns: number;
     /** The bench's nodes are gnh-node-<firstNode>.. onwards. */
     readonly firstNode: number;
     readonly keepLab?: boolean;
@@ -48,7 +53,7 @@ export interface BenchUpOptions {
     readonly log?: (message: string) => void;
 }
 
-export const DEFAULT_OPTIONS: BenchUpOptions = { sizes: [1, 2, 4], runs: 3, firstNode: 5 };
+export const DEFAULT_OPTIONS: BenchUpOptions = { sizes: [1, 2, 4, 8, 16], runs: 3, scratchRuns: 1, firstNode: 1 };
 
 function parseArgs(argv: readonly string[]): BenchUpOptions {
     let options: BenchUpOptions = DEFAULT_OPTIONS;
@@ -63,10 +68,11 @@ function parseArgs(argv: readonly string[]): BenchUpOptions {
         switch (argv[i]) {
             case "--sizes": options = { ...options, sizes: (argv[++i] ?? "").split(",").map(num) }; break;
             case "--runs": options = { ...options, runs: num(argv[++i]) }; break;
+            case "--scratch-runs": options = { ...options, scratchRuns: num(argv[++i]) }; break;
             case "--first-node": options = { ...options, firstNode: num(argv[++i]) }; break;
             case "--keep-lab": options = { ...options, keepLab: true }; break;
             case "--out": options = { ...options, out: argv[++i] }; break;
-            default: throw new Error(`unknown argument ${argv[i]} (usage: scripts/benchUp.ts [--sizes 1,2,4] [--runs 3] [--first-node 5] [--keep-lab] [--out DIR])`);
+            default: throw new Error(`unknown argument ${argv[i]} (usage: scripts/benchUp.ts [--sizes 1,2,4,8,16] [--runs 3] [--scratch-runs 1] [--first-node 1] [--keep-lab] [--out DIR])`);
         }
     }
     const last = options.firstNode + Math.max(...options.sizes) - 1;
@@ -171,8 +177,11 @@ function writeFleet(file: string, names: readonly string[]): string {
 class Stack {
     constructor(readonly name: string, readonly cwd: string, private readonly env: NodeJS.ProcessEnv) {}
 
+    /** `--env-no-io` (ours, not the CLI's): the gnh provider in no-I/O mode for this run. */
     pulumi(...args: string[]): Ran {
-        return run("pulumi", [...args, "--stack", this.name, "--non-interactive"], { cwd: this.cwd, env: this.env });
+        const noIo = args.includes("--env-no-io");
+        const env = noIo ? { ...this.env, GNH_PROVIDER_NO_IO: "1" } : this.env;
+        return run("pulumi", [...args.filter((a) => a !== "--env-no-io"), "--stack", this.name, "--non-interactive"], { cwd: this.cwd, env });
     }
 
     create(config: Record<string, string> = {}): void {
@@ -245,6 +254,10 @@ interface SizeResult {
     readonly fromScratch: number[];
     readonly noChange: number[];
     readonly empty: number[];
+    /** The same no-change `up --refresh` with the provider in no-I/O mode (GNH_PROVIDER_NO_IO=1). */
+    readonly noIo: number[];
+    /** A bare SSH round trip to one of the size's nodes with a new connection (handshake + `true`). */
+    readonly bareSsh: number[];
     /** Runs of the no-change up that changed something (should be none). */
     readonly unexpected: string[];
 }
@@ -292,9 +305,9 @@ export async function benchUp(options: BenchUpOptions = DEFAULT_OPTIONS): Promis
         for (const size of sizes) {
             const names = allNames.slice(0, size);
             const fleet = writeFleet(path.join(dir, `fleet-${size}.yaml`), names);
-            const result: SizeResult = { nodes: size, names, fromScratch: [], noChange: [], empty: [], unexpected: [] };
-            for (let r = 0; r < options.runs; r++) {
-                log(`${size} node(s): from-scratch up ${r + 1}/${options.runs} (resetting ${names.join(", ")})`);
+            const result: SizeResult = { nodes: size, names, fromScratch: [], noChange: [], empty: [], noIo: [], bareSsh: [], unexpected: [] };
+            for (let r = 0; r < options.scratchRuns; r++) {
+                log(`${size} node(s): from-scratch up ${r + 1}/${options.scratchRuns} (resetting ${names.join(", ")})`);
                 reset(names);
                 fleetStack.create({ fleetFile: fleet });
                 result.fromScratch.push(ok(fleetStack.pulumi("up", "--yes", "--skip-preview"), `from-scratch up of ${size} node(s)`).seconds);
@@ -308,6 +321,8 @@ export async function benchUp(options: BenchUpOptions = DEFAULT_OPTIONS): Promis
                 if (Object.keys(changes).some((k) => k !== "same")) {
                     result.unexpected.push(JSON.stringify(changes));
                 }
+                result.noIo.push(ok(fleetStack.pulumi("up", "--yes", "--skip-preview", "--refresh", "--env-no-io"), `no-I/O up of ${size} node(s)`).seconds);
+                result.bareSsh.push((await sshSeconds(names[r % names.length], 0)).connect);
             }
             if (size === sizes[sizes.length - 1]) {
                 log(`${size} node(s): where the time goes`);
@@ -376,13 +391,45 @@ function render(results: readonly SizeResult[], profile: Profile | undefined, op
         lines.push(`| SSH to ${results.find((r) => r.nodes === profile.nodes)!.names[0]}: first command incl. connection | ${fmt(profile.sshConnect)} |`);
         lines.push(`| SSH: one more round trip over that connection (a refresh makes one per resource, 3+ per node) | ${spread(profile.sshRoundTrip)} |`);
     }
-    const biggest = results[results.length - 1];
-    if (biggest !== undefined) {
-        const ratio = median(biggest.noChange) / median(biggest.empty);
+    lines.push("");
+    lines.push("| nodes | no change, no-I/O provider (`GNH_PROVIDER_NO_IO=1`) | bare SSH: new connection + `true` |");
+    lines.push("|---:|---:|---:|");
+    for (const r of results) {
+        lines.push(`| ${r.nodes} | ${spread(r.noIo)} | ${spread(r.bareSsh)} |`);
+    }
+    const judged = results.find((r) => r.nodes === 4) ?? results[results.length - 1];
+    if (judged !== undefined) {
+        const ratio = median(judged.noChange) / median(judged.empty);
         lines.push("");
-        lines.push(`Target: ${biggest.nodes}-node no-change up within ${TARGET_RATIO}x of the empty up: ${ratio.toFixed(2)}x, ${ratio <= TARGET_RATIO ? "met" : "MISSED"}${biggest.nodes === 4 ? "" : " (judged on 4 nodes; this run's largest size is shown)"}.`);
+        lines.push(`Target 1: ${judged.nodes}-node no-change up within ${TARGET_RATIO}x of the empty up: ${ratio.toFixed(2)}x, ${ratio <= TARGET_RATIO ? "met" : "MISSED"}${judged.nodes === 4 ? "" : " (judged on 4 nodes; this run has no 4-node size)"}.`);
+    }
+    if (results.length >= 2) {
+        const fleet = linearFit(results.map((r) => [r.nodes, median(r.noChange)]));
+        const noIo = linearFit(results.map((r) => [r.nodes, median(r.noIo)]));
+        const ssh = median(results.flatMap((r) => r.bareSsh));
+        lines.push("");
+        lines.push(`Least-squares fit of the medians, seconds = a + b x nodes, over ${results.map((r) => r.nodes).join(", ")} nodes:`);
+        lines.push("");
+        lines.push("| series | a (fixed) | b (per node) | residuals (s) |");
+        lines.push("|---|---:|---:|---|");
+        lines.push(`| no-change \`up --refresh\` | ${fmt(fleet.intercept)} | ${fleet.slope.toFixed(3)} | ${fleet.residuals.map((x) => x.toFixed(2)).join(", ")} |`);
+        lines.push(`| the same, no-I/O provider | ${fmt(noIo.intercept)} | ${noIo.slope.toFixed(3)} | ${noIo.residuals.map((x) => x.toFixed(2)).join(", ")} |`);
+        const bound = noIo.slope + ssh;
+        lines.push("");
+        lines.push(`Target 2: one more node costs ${fleet.slope.toFixed(3)} s; the no-I/O provider's marginal cost plus one bare SSH round trip (median ${fmt(ssh)} s) is ${bound.toFixed(3)} s: ${fleet.slope <= bound ? "met" : "MISSED"}.`);
     }
     return `${lines.join("\n")}\n`;
+}
+
+/** Ordinary least squares y = a + b x; residuals in the points' order. */
+export function linearFit(points: readonly (readonly [number, number])[]): { intercept: number; slope: number; residuals: number[] } {
+    const n = points.length;
+    const mx = points.reduce((s, [x]) => s + x, 0) / n;
+    const my = points.reduce((s, [, y]) => s + y, 0) / n;
+    const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+    const slope = sxx === 0 ? 0 : points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / sxx;
+    const intercept = my - slope * mx;
+    return { intercept, slope, residuals: points.map(([x, y]) => y - (intercept + slope * x)) };
 }
 
 /** `npm run bench -- up [options]`. */

@@ -11,7 +11,7 @@ read_config() {
   local k v
   while IFS='=' read -r k v; do
     case "$k" in
-      nodes) [[ "$v" =~ ^[1-8]$ ]] && CFG_NODES="$v" ;;
+      nodes) [[ "$v" =~ ^([1-9]|1[0-6])$ ]] && CFG_NODES="$v" ;;
       brownfield) [[ "$v" =~ ^[01]$ ]] && CFG_BROWNFIELD="$v" ;;
       access) [[ "$v" =~ ^[01]$ ]] && CFG_ACCESS="$v" ;;
     esac

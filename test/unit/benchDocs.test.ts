@@ -19,3 +19,13 @@ describe("the bench's sections of docs/benchmarks.md", () => {
         expect(withSection("# B\n", "up", "Up", "x", now)).toMatch(/^# B\n\n<!-- bench:up -->\n### Up\n\nMeasured .*\n\nx\n<!-- \/bench:up -->\n$/);
     });
 });
+
+describe("the up bench's fit", () => {
+    it("finds the fixed and per-node cost by least squares, with residuals", async () => {
+        const { linearFit } = await import("../../scripts/benchUp");
+        const fit = linearFit([[1, 2.5], [2, 2.75], [4, 3.25], [8, 4.25], [16, 6.25]]);
+        expect(fit.slope).toBeCloseTo(0.25, 9);
+        expect(fit.intercept).toBeCloseTo(2.25, 9);
+        expect(fit.residuals.every((r) => Math.abs(r) < 1e-9)).toBe(true);
+    });
+});
