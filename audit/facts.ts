@@ -247,6 +247,8 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
         version: toolkitVersion,
         packages: Object.fromEntries(TOOLKIT_PACKAGES.map((p) => [p, installed(p)])),
         runtimeConfig: configToml.code === 0 ? readRuntimeConfig(configToml.stdout, TOOLKIT_CONFIG_KEYS) : undefined,
+        // the toolkit's own reader refused the file (remote/toolkit-config-reading.sh): a finding, not a pass
+        ...(configToml.code !== 0 ? { runtimeConfigError: configToml.stderr.trim().split("\n").pop() || `nvidia-ctk config exited ${configToml.code}` } : {}),
     } : undefined;
 
     const pkg = (names: string[]): PackageVersion | undefined => {

@@ -16,7 +16,7 @@ export const PROBE_PACKAGES = [...TOOLKIT_PACKAGES, "docker.io", "docker-ce", "r
  * $4 the audit rules' path spec (lib/auditPaths.ts), then the files to stat. Read-only: it
  * changes nothing on the node.
  */
-export const PROBE_SCRIPT = remoteScript("audit-probe", {}, ["audit-paths", "gpg-primaries", "stat-paths", "dockerd-command-line"]);
+export const PROBE_SCRIPT = remoteScript("audit-probe", {}, ["audit-paths", "gpg-primaries", "stat-paths", "dockerd-command-line", "toolkit-config-reading"]);
 
 export function probeArgs(): string[] {
     const audit = auditPathSpec(auditRules.map((r) => ({ ruleId: r.id, sources: r.sources })));

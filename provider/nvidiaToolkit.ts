@@ -61,7 +61,7 @@ const CONFIG_SCRIPT = remoteScript("toolkit-config");
 const DOCKER_VERSION_SCRIPT = remoteScript("docker-version");
 const UNHOLD_SCRIPT = remoteScript("toolkit-unhold");
 
-const STATE_SCRIPT = remoteScript("toolkit-state", { RUNTIME_CONFIG_PATH }, ["gpg-primaries"]);
+const STATE_SCRIPT = remoteScript("toolkit-state", { RUNTIME_CONFIG_PATH }, ["gpg-primaries", "toolkit-config-reading"]);
 
 interface ToolkitState {
     readonly installed: Record<string, string>;

@@ -1,8 +1,8 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # the sh -c scripts are single-quoted on purpose
-# gnh_audit_paths, gpg_primaries, gnh_stat_paths, gnh_dockerd_argv and gnh_docker_units:
-# remote/audit-paths.sh, remote/gpg-primaries.sh, remote/stat-paths.sh and
-# remote/dockerd-command-line.sh, put in front by the loader.
+# gnh_audit_paths, gpg_primaries, gnh_stat_paths, gnh_dockerd_argv, gnh_docker_units and
+# gnh_toolkit_config: remote/audit-paths.sh, remote/gpg-primaries.sh, remote/stat-paths.sh,
+# remote/dockerd-command-line.sh and remote/toolkit-config-reading.sh, put in front by the loader.
 set -u
 export LC_ALL=C
 t=$(mktemp -d /tmp/gnh-audit.XXXXXX) || exit 3
@@ -33,7 +33,8 @@ section seccomp-sha256 sh -c 'printf "%s\n" "$1"; [ -f "$1" ] && sha256sum "$1" 
 # shellcheck disable=SC2086
 section dpkg dpkg-query -W -f '${Package}\t${Version}\t${db:Status-Abbrev}\n' $packages
 section runc-version runc --version
-section config-toml cat "$toolkit_config"
+# as the toolkit reads it (nvidia-ctk config); without the toolkit, the file as it is
+section config-toml gnh_toolkit_config "$toolkit_config"
 section apt-sources sh -c 'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] || continue; printf "### %s\n" "$f"; cat "$f"; printf "\n"; done'
 # The keyrings that the apt sources name (signed-by, Signed-By), each with its primary fingerprints.
 # shellcheck disable=SC2317,SC2013 # called through section; the sources name paths, split on whitespace as apt does

@@ -19,6 +19,11 @@ export interface ToolkitFacts {
         /** config.toml keys by dotted path; a key absent here has NVIDIA's default. */
         readonly runtimeConfig?: Readonly<Record<string, string | boolean>>;
         /**
+         * Audit only: the toolkit's own reader (`nvidia-ctk config`) refused config.toml, with its
+         * message. Its runtime then cannot start a GPU container, and no key can be judged.
+         */
+        readonly runtimeConfigError?: string;
+        /**
          * Preview only, from the provider's check: whether this run creates the node's pin
          * ("new"), changes it ("changed") or leaves it as the stack has it ("unchanged").
          */
@@ -118,6 +123,11 @@ export const toolkitPackagesMatch: ToolkitRule = {
     }),
 };
 
+/** A config.toml the rules cannot read: a finding when the toolkit refused it (fail closed), else not applicable. */
+const configUnknown = (toolkit: NonNullable<ToolkitFacts["toolkit"]>) => toolkit.runtimeConfigError !== undefined
+    ? fail(`the toolkit cannot read config.toml (${toolkit.runtimeConfigError}): no setting in it can be judged, and its runtime refuses GPU containers until it is fixed`)
+    : notApplicable("config.toml is not known");
+
 /** The host's ldconfig: the leading @ makes the path relative to the host, not the container. */
 const HOST_LDCONFIG = "@/sbin/ldconfig";
 
@@ -138,7 +148,7 @@ export const toolkitLdconfig: ToolkitRule = {
     evaluate: onToolkit((toolkit) => {
         const value = configValue(toolkit, TOOLKIT_KEYS.ldconfig, HOST_LDCONFIG);
         if (value === undefined) {
-            return notApplicable("config.toml is not known");
+            return configUnknown(toolkit);
         }
         return typeof value === "string" && value.startsWith("@")
             ? pass
@@ -167,7 +177,7 @@ export const toolkitCompatHook: ToolkitRule = {
         }
         const value = configValue(toolkit, TOOLKIT_KEYS.compatHookDisabled, false);
         if (value === undefined) {
-            return notApplicable("config.toml is not known");
+            return configUnknown(toolkit);
         }
         return value === true ? pass : fail(`toolkit ${toolkit.version} is older than ${CUDA_COMPAT_HOOK_FIXED_IN} and config.toml features.disable-cuda-compat-lib-hook is ${JSON.stringify(value)}, not true (CVE-2025-23266)`);
     }),
@@ -188,7 +198,7 @@ export const toolkitEnvvarUnprivileged: ToolkitRule = {
     evaluate: onToolkit((toolkit) => {
         const value = configValue(toolkit, TOOLKIT_KEYS.envvarWhenUnprivileged, true);
         if (value === undefined) {
-            return notApplicable("config.toml is not known");
+            return configUnknown(toolkit);
         }
         return value === false ? pass : fail(`config.toml accept-nvidia-visible-devices-envvar-when-unprivileged is ${JSON.stringify(value)}${toolkit.runtimeConfig?.[TOOLKIT_KEYS.envvarWhenUnprivileged] === undefined ? " (NVIDIA's default)" : ""}; it must be false`);
     }),
@@ -206,7 +216,7 @@ export const toolkitContainerLibs: ToolkitRule = {
     configKeys: [TOOLKIT_KEYS.ldconfigFromContainer, TOOLKIT_KEYS.compatLibsFromContainer],
     evaluate: onToolkit((toolkit) => {
         if (toolkit.runtimeConfig === undefined) {
-            return notApplicable("config.toml is not known");
+            return configUnknown(toolkit);
         }
         const on = [TOOLKIT_KEYS.ldconfigFromContainer, TOOLKIT_KEYS.compatLibsFromContainer].filter((k) => toolkit.runtimeConfig?.[k] === true);
         return on.length > 0 ? fail(`config.toml sets ${on.map((k) => `${k} = true`).join(", ")}`) : pass;

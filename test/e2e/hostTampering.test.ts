@@ -136,6 +136,25 @@ describe("config.toml edited in another TOML spelling (gnh-node-4)", () => {
     });
 });
 
+describe("config.toml that the toolkit itself refuses: a key given twice (gnh-node-4)", () => {
+    const CONFIG = "/etc/nvidia-container-runtime/config.toml";
+
+    beforeAll(() => {
+        // a second top-level value for a key the file already has: TOML forbids it, the toolkit refuses the file
+        onNodeOk(node, `cp ${CONFIG} /opt/config.toml.gnh && sed -i '1i accept-nvidia-visible-devices-envvar-when-unprivileged = false' ${CONFIG}`);
+    });
+
+    afterAll(() => {
+        onNodeOk(node, `mv /opt/config.toml.gnh ${CONFIG}`);
+    });
+
+    it("fails the audit's toolkit rules with the toolkit's own message (nvidia-ctk config), never a pass", () => {
+        const audit = auditOnly("GNH-TOOLKIT-ENVVAR-UNPRIVILEGED", "GNH-TOOLKIT-LDCONFIG");
+        expect(audit.status, audit.stdout + audit.stderr).toBe(1);
+        expect(audit.stdout).toMatch(/the toolkit cannot read config\.toml \([^)]*defined twice[^)]*\)/);
+    });
+});
+
 describe("daemon.json with a key given twice (gnh-node-4)", () => {
     beforeAll(() => {
         // the first "icc" stays false, as a reader of the top of the file sees it; the last wins

@@ -22,7 +22,7 @@ describe("remote scripts", () => {
     });
 
     it("are all used, each by name", () => {
-        const used = new Set(sources.flatMap((file) => [...text(file).matchAll(/remoteScript\("([a-z0-9-]+)"|"(daemon-wait-for-docker|audit-paths|install-file|gpg-primaries|stat-paths|receive-verified|dockerd-command-line)"/g)].map((m) => m[1] ?? m[2])));
+        const used = new Set(sources.flatMap((file) => [...text(file).matchAll(/remoteScript\("([a-z0-9-]+)"|"(daemon-wait-for-docker|audit-paths|install-file|gpg-primaries|stat-paths|receive-verified|dockerd-command-line|toolkit-config-reading)"/g)].map((m) => m[1] ?? m[2])));
         const files = fs.readdirSync(REMOTE_SCRIPTS_DIR).filter((f) => f.endsWith(".sh")).map((f) => f.replace(/\.sh$/, ""));
         expect(files.filter((f) => !used.has(f))).toEqual([]);
     });

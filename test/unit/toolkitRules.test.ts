@@ -170,3 +170,15 @@ describe("GNH-APT-VERIFICATION reads the options as apt does", () => {
         expect(judged(text)).toBe("pass");
     });
 });
+
+describe("a config.toml the toolkit refuses (issue #18)", () => {
+    it("fails the rules that read it, with the toolkit's message: never a pass, never not-applicable", async () => {
+        const { toolkitRules } = await import("../../rules/toolkitRules");
+        const facts = { toolkit: { version: "1.20.2", runtimeConfigError: "The following key was defined twice: accept-nvidia-visible-devices-envvar-when-unprivileged" } };
+        for (const id of ["GNH-TOOLKIT-ENVVAR-UNPRIVILEGED", "GNH-TOOLKIT-LDCONFIG", "GNH-TOOLKIT-CONTAINER-LIBS"]) {
+            const verdict = toolkitRules.find((r) => r.id === id)!.evaluate(facts);
+            expect(verdict, id).toMatchObject({ status: "fail" });
+            expect(JSON.stringify(verdict), id).toContain("the toolkit cannot read config.toml (The following key was defined twice");
+        }
+    });
+});
