@@ -6,7 +6,7 @@ import { parseObserved } from "../lib/fileModes";
 import { parseArgvLines, parseUnitFiles } from "../lib/dockerdCommandLine";
 import { duplicateKeys } from "../lib/jsonDuplicateKeys";
 import { parseAuditRules, parseAuditRulesFiles } from "../lib/auditRulesFile";
-import { readRuntimeConfig, TOOLKIT_PACKAGES, tomlProblem } from "../lib/toolkitConfig";
+import { readRuntimeConfig, TOOLKIT_PACKAGES, toolkitConfigError, tomlProblem } from "../lib/toolkitConfig";
 import { AuditFacts } from "../rules/auditRules";
 import { ContainerSpec } from "../rules/containerRules";
 import { DaemonJson } from "../rules/daemonRules";
@@ -248,7 +248,7 @@ export function factsFromProbe(probe: ProbeOutput): NodeFacts {
         packages: Object.fromEntries(TOOLKIT_PACKAGES.map((p) => [p, installed(p)])),
         runtimeConfig: configToml.code === 0 ? readRuntimeConfig(configToml.stdout, TOOLKIT_CONFIG_KEYS) : undefined,
         // the toolkit's own reader refused the file (remote/toolkit-config-reading.sh): a finding, not a pass
-        ...(configToml.code !== 0 ? { runtimeConfigError: configToml.stderr.trim().split("\n").pop() || `nvidia-ctk config exited ${configToml.code}` } : {}),
+        ...(configToml.code !== 0 ? { runtimeConfigError: toolkitConfigError(configToml.stderr, configToml.code) } : {}),
     } : undefined;
 
     const pkg = (names: string[]): PackageVersion | undefined => {

@@ -94,6 +94,17 @@ export function readRuntimeConfig(toml: string, keys: readonly string[]): Record
     return values;
 }
 
+/**
+ * The toolkit's own complaint about config.toml, from nvidia-ctk's stderr: the message of its last
+ * log line (logrus: time=... level=error msg="..."), or the line as it is.
+ */
+export function toolkitConfigError(stderr: string, exitCode: number): string {
+    const last = stderr.trim().split("\n").pop() ?? "";
+    const logged = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(last);
+    const message = logged ? logged[1].replace(/\\(.)/g, "$1") : last;
+    return message || `nvidia-ctk config exited ${exitCode}`;
+}
+
 /** From this toolkit version on, generated CDI specs use schema v0.7.0 (additionalGids). */
 export const CDI_SPEC_V070_FROM = "1.19.0";
 /** The first Docker release whose CDI library reads schema v0.7.0 specs. */

@@ -91,3 +91,13 @@ describe("config.toml, read as TOML", () => {
         expect(tomlProblem("a = true\n")).toBeUndefined();
     });
 });
+
+describe("the toolkit's own complaint about config.toml", () => {
+    it("is the message of nvidia-ctk's last log line, unescaped, or the line as it is", async () => {
+        const { toolkitConfigError } = await import("../../lib/toolkitConfig");
+        const logged = 'time="2026-11-30T11:40:28Z" level=error msg="unable to create config: failed to load specified config file: (3, 1): The following key was defined twice: \\"x\\""\n';
+        expect(toolkitConfigError(logged, 1)).toBe('unable to create config: failed to load specified config file: (3, 1): The following key was defined twice: "x"');
+        expect(toolkitConfigError("cat: config.toml: Permission denied\n", 1)).toBe("cat: config.toml: Permission denied");
+        expect(toolkitConfigError("", 2)).toBe("nvidia-ctk config exited 2");
+    });
+});
