@@ -80,6 +80,7 @@ cmd_up() {
 
   ensure_docker
   ensure_ssh_tools
+  ensure_host_limits
   # Ports first: fail before any slow step if something else holds a node's port.
   local name port variant
   while read -r name port variant; do

@@ -43,3 +43,17 @@ ensure_mmdebstrap() {
   command -v mmdebstrap >/dev/null 2>&1 && return 0
   apt_install mmdebstrap
 }
+
+# Every node runs systemd, journald, dbus and dockerd, each holding inotify instances; with more
+# than about 15 nodes the kernel's default of 128 per user runs out and the next node's systemd
+# cannot start (its sshd never answers). Raised for the machine, never lowered.
+LAB_INOTIFY_INSTANCES=1024
+ensure_host_limits() {
+  local now
+  now=$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)
+  if [ "$now" -lt "$LAB_INOTIFY_INSTANCES" ]; then
+    log "raising fs.inotify.max_user_instances from $now to $LAB_INOTIFY_INSTANCES (lab nodes run systemd each)"
+    sysctl -q -w "fs.inotify.max_user_instances=$LAB_INOTIFY_INSTANCES" >/dev/null ||
+      log "could not raise fs.inotify.max_user_instances; more than about 15 nodes may not start"
+  fi
+}
