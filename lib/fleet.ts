@@ -6,30 +6,26 @@ import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument } from "yaml
 import fleetSchema from "../schemas/fleet.schema.json";
 import { DEFAULT_ON_DESTROY, OnDestroy } from "./destroyPlan";
 
-/** A jump host as the fleet file gives it (node or defaults); key files are read by the program. */
-export interface FleetBastion {
-    readonly host: string;
-    readonly port: number;
-    readonly user: string;
-    readonly privateKeyPath: string;
-    readonly certificatePath?: string;
-    readonly hostKey?: string;
-    readonly hostCertificateAuthority?: string;
-}
-
-export interface FleetNode {
-    readonly name: string;
+/** Where and as whom an SSH host is reached, as the fleet file gives it; key files are read by the program. */
+interface FleetSshHost {
     readonly host: string;
     readonly port: number;
     /** root, or any account with passwordless sudo (our commands run through `sudo -n`). */
     readonly user: string;
     /** Path of the SSH private key file; read by the program and passed on as a secret. */
     readonly privateKeyPath: string;
-    /** Path of the OpenSSH user certificate for the key, when the node trusts a user CA. */
+    /** Path of the OpenSSH user certificate for the key, when the host trusts a user CA. */
     readonly certificatePath?: string;
     /** Exactly one of hostKey and hostCertificateAuthority is set (the CA may come from defaults). */
     readonly hostKey?: string;
     readonly hostCertificateAuthority?: string;
+}
+
+/** A jump host (on a node or in defaults). */
+export type FleetBastion = FleetSshHost;
+
+export interface FleetNode extends FleetSshHost {
+    readonly name: string;
     readonly bastion?: FleetBastion;
     readonly labels: Readonly<Record<string, string>>;
     /** The pool the node belongs to (one stack and one audit shard per pool); lib/fleetPools.ts. */

@@ -74,12 +74,7 @@ stage_access_files() {
 ensure_bastion() {
   [ "${CFG_ACCESS:-0}" = 1 ] || return 0
   local stage="$LAB_DIR/nodes/$BASTION_NAME/stage" hash
-  rm -rf "$stage"
-  install -d -m 0755 "$stage/etc/ssh"
-  install -m 0600 "$(host_key_file "$BASTION_NAME")" "$stage/etc/ssh/ssh_host_ed25519_key"
-  install -m 0644 "$(host_key_file "$BASTION_NAME").pub" "$stage/etc/ssh/ssh_host_ed25519_key.pub"
-  install -d -m 0700 "$stage/root/.ssh"
-  install -m 0600 "$BASTION_KEY.pub" "$stage/root/.ssh/authorized_keys"
+  stage_ssh_identity "$BASTION_NAME" "$BASTION_KEY.pub" "$stage"
   hash=$(stage_hash "$stage")
   if [ "$(container_state "$BASTION_NAME")" != absent ]; then
     if [ "$(container_label "$BASTION_NAME" "$LABEL.image")" = "$IMAGE" ] && [ "$(container_label "$BASTION_NAME" "$LABEL.stage")" = "$hash" ]; then
@@ -96,9 +91,7 @@ ensure_bastion() {
     -p "127.0.0.1:$BASTION_PORT:22" --restart unless-stopped \
     "$IMAGE" /bin/sh -c 'mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e' >/dev/null
   UP_CREATED+=("container:$BASTION_NAME")
-  (cd -- "$stage" && find . -type f -print | sort |
-    tar --no-recursion --owner=0 --group=0 --numeric-owner -T - -cf -) |
-    docker cp - "$BASTION_NAME:/"
+  copy_staged_files "$stage" "$BASTION_NAME"
   docker start "$BASTION_NAME" >/dev/null
 }
 

@@ -19,15 +19,21 @@ dearmored_key() {
   cp -- "$cache.gpg" "$dst"
 }
 
-# Writes the files a node gets before its first boot into DIR (a tree rooted at /).
-stage_node_files() {
-  local name="$1" variant="$2" dir="$3" repo key
+# DIR anew with NAME's host key and CLIENT_PUB as root's authorized key: what sshd needs at first boot.
+stage_ssh_identity() {
+  local name="$1" client_pub="$2" dir="$3"
   rm -rf "$dir"
   install -d -m 0755 "$dir/etc/ssh"
   install -m 0600 "$(host_key_file "$name")" "$dir/etc/ssh/ssh_host_ed25519_key"
   install -m 0644 "$(host_key_file "$name").pub" "$dir/etc/ssh/ssh_host_ed25519_key.pub"
   install -d -m 0700 "$dir/root/.ssh"
-  install -m 0600 "$KEY.pub" "$dir/root/.ssh/authorized_keys"
+  install -m 0600 "$client_pub" "$dir/root/.ssh/authorized_keys"
+}
+
+# Writes the files a node gets before its first boot into DIR (a tree rooted at /).
+stage_node_files() {
+  local name="$1" variant="$2" dir="$3" repo key
+  stage_ssh_identity "$name" "$KEY.pub" "$dir"
   # What a GPU host's toolkit generates: a CDI spec for its (here: placeholder) GPUs.
   install -d -m 0755 "$dir/etc/cdi"
   install -m 0644 "$CDI_PLACEHOLDER_SPEC" "$dir/etc/cdi/nvidia.yaml"
@@ -91,11 +97,17 @@ create_node() {
     -v "$vol:/var/lib/docker" \
     "$IMAGE" /lib/systemd/systemd >/dev/null
   UP_CREATED+=("container:$name")
-  # Files only (no directory entries), so the image's directory modes stay as they are.
+  copy_staged_files "$stage" "$name"
+  docker start "$name" >/dev/null
+}
+
+# The staged tree into a created container, owned by root. Files only (no directory entries), so
+# the image's directory modes stay as they are.
+copy_staged_files() {
+  local stage="$1" container="$2"
   (cd -- "$stage" && find . -type f -print | sort |
     tar --no-recursion --owner=0 --group=0 --numeric-owner -T - -cf -) |
-    docker cp - "$name:/"
-  docker start "$name" >/dev/null
+    docker cp - "$container:/"
 }
 
 remove_node() {
