@@ -5,6 +5,7 @@ import Ajv from "ajv";
 import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument } from "yaml";
 import fleetSchema from "../schemas/fleet.schema.json";
 import { DEFAULT_ON_DESTROY, OnDestroy } from "./destroyPlan";
+import { machineKey } from "./nodeConnection";
 
 /** Where and as whom an SSH host is reached, as the fleet file gives it; key files are read by the program. */
 interface FleetSshHost {
@@ -142,7 +143,7 @@ export function parseFleet(text: string, file: string): Fleet {
         const rawBastion = node.bastion ?? defaults.bastion;
         const bastion = rawBastion === undefined ? undefined : bastionOf(rawBastion, defaults, `node ${node.name}: bastion`, (problem) => problems.push(`${at(node.bastion ? `${where}/bastion` : "/defaults/bastion")}: ${problem}`));
         // behind a bastion, the host is a name the bastion resolves: the same name behind two bastions is two machines
-        const address = `${bastion ? `${bastion.host.toLowerCase()}:${bastion.port} -> ` : ""}${node.host.toLowerCase()}:${node.port ?? defaults.port ?? 22}`;
+        const address = machineKey({ host: node.host, port: node.port ?? defaults.port ?? 22, bastion });
         const sameAddress = addresses.get(address);
         if (sameAddress !== undefined && sameAddress !== node.name) {
             problems.push(`${at(`${where}/host`)}: node ${node.name}: ${address} is node ${sameAddress}'s address too: one machine, one entry`);

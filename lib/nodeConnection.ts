@@ -140,6 +140,15 @@ export function connectionProblems(c: Partial<NodeConnection>): string[] {
     return problems;
 }
 
+/**
+ * One machine, however it is named or logged into: its address, behind its bastion's. Two
+ * connections with the same key reach the same node (a renamed node, another user).
+ */
+export function machineKey(c: { readonly host: string; readonly port: number; readonly bastion?: { readonly host: string; readonly port: number } }): string {
+    const jump = c.bastion === undefined ? "" : `${c.bastion.host.toLowerCase()}:${c.bastion.port} -> `;
+    return `${jump}${c.host.toLowerCase()}:${c.port}`;
+}
+
 /** How ssh names a host in known_hosts: bare on port 22, "[host]:port" otherwise. */
 export function knownHostsAddress(c: { readonly host: string; readonly port: number }): string {
     return c.port === 22 ? c.host : `[${c.host}]:${c.port}`;

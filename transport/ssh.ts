@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { remoteScript } from "../lib/remoteScripts";
 import { remoteCommand } from "../lib/shellQuote";
-import { NodeConnection } from "../lib/nodeConnection";
+import { machineKey, NodeConnection } from "../lib/nodeConnection";
 import { sshClientSetup } from "../lib/sshArguments";
 import { hostKeyMismatchMessage } from "../lib/sshHostKey";
 import { awaitLock, lockWaitSeconds, NODE_LOCK } from "./nodeLock";
@@ -137,6 +137,9 @@ function processIsAlive(pid: number): boolean {
 }
 
 let orphansSwept = false;
+
+/** The node locks this process holds, by machine (lib/nodeConnection machineKey). */
+const locksHeld = new Map<string, Promise<void>>();
 
 /**
  * sudo's own refusal (its messages start "sudo: "; none of our scripts calls sudo), or no sudo at
@@ -288,14 +291,21 @@ export class SshSession {
     }
 
     private lockHolder?: ChildProcessWithoutNullStreams;
-    private locked?: Promise<void>;
 
     /**
      * Takes the node's lock for the rest of this process (transport/nodeLock.ts): the first write
-     * of a run waits for any other run on the node; later ones find it held already.
+     * of a run waits for any other run on the node; later ones find it held already. Held per
+     * machine, not per session: one run may reach a machine under two connections (a node renamed
+     * in the fleet: the old name's resources are deleted, the new name's created), and a second
+     * lock of its own would wait for the first until the run gave up.
      */
     lock(holder: string, onWaiting: (message: string) => void): Promise<void> {
-        this.locked ??= (async () => {
+        const machine = machineKey(this.connection);
+        let locked = locksHeld.get(machine);
+        if (locked !== undefined) {
+            return locked;
+        }
+        locked = (async () => {
             await this.startMaster();
             const wait = lockWaitSeconds();
             traceRoundTrip(this.connection.name, "lock");
@@ -305,7 +315,8 @@ export class SshSession {
             await awaitLock(child, this.connection.name, wait, (code, stderr) => this.sessionFailure(code, stderr),
                 (other) => onWaiting(`node ${this.connection.name}: waiting for the node's lock, held by ${other}`));
         })();
-        return this.locked;
+        locksHeld.set(machine, locked);
+        return locked;
     }
 
     close(): void {

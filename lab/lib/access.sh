@@ -59,6 +59,10 @@ stage_access_files() {
       install -d -m 0755 "$dir/home/$SUDO_USER_NAME/.ssh" "$dir/home/nosudo/.ssh"
       install -m 0644 "$KEY.pub" "$dir/home/$SUDO_USER_NAME/.ssh/authorized_keys"
       install -m 0644 "$KEY.pub" "$dir/home/nosudo/.ssh/authorized_keys"
+      # the docker provider's ssh runs `docker system dial-stdio` as gnh: docker group on this node only
+      install -d -m 0755 "$dir/etc/systemd/system/ssh.service.d"
+      printf '[Service]\nExecStartPre=/usr/sbin/usermod --append --groups docker %s\n' "$SUDO_USER_NAME" \
+        >"$dir/etc/systemd/system/ssh.service.d/10-gnh-lab-docker-group.conf"
       ;;
     cert)
       install -d -m 0755 "$dir/etc/ssh/sshd_config.d"

@@ -27,10 +27,11 @@ rm -f "$root"/etc/ssh/ssh_host_*
 # Where lab.sh puts the lab client's public key.
 install -d -m 0700 "$root/root/.ssh"
 
-# Accounts for the sudo node (lab/lib/access.sh stages their keys and gnh's sudoers entry there
-# only): gnh, a fleet's admin account (docker group: the docker provider's ssh runs as it), and
-# nosudo, an account without sudo. '*': no password, not locked (key logins work).
-chroot "$root" useradd --create-home --shell /bin/bash --password '*' --groups docker gnh
+# Accounts for the sudo node (lab/lib/access.sh stages their keys, gnh's sudoers entry and its
+# docker group membership there only, so that the other nodes' docker group stays empty, CIS
+# 1.1.2): gnh, a fleet's admin account, and nosudo, an account without sudo. '*': no password,
+# not locked (key logins work).
+chroot "$root" useradd --create-home --shell /bin/bash --password '*' gnh
 chroot "$root" useradd --create-home --shell /bin/bash --password '*' nosudo
 
 # A fresh host: Debian's docker.io with no daemon.json (live-restore off).
