@@ -30,7 +30,8 @@ function packConfig(name: string, content: object): string {
 }
 
 /** A node of the lab's fleet file, as messages name it. */
-const LAB_NODE = "gnh-(?:node|brownfield)-\\d+";
+// any node of the lab fleet, the access nodes (gnh-sudo, gnh-cert, gnh-jumped) too
+const LAB_NODE = "gnh-(?:node-\\d+|brownfield-\\d+|sudo|cert|jumped)";
 
 const expectOk = (run: { status: number | null; text: string }) => expect(run.status, run.text).toBe(0);
 
