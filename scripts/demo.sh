@@ -15,6 +15,10 @@ stack="${GNH_DEMO_STACK:-lab}"
 echo "== starting the lab"
 bash lab/lab.sh up
 echo "== stack $stack"
+# A new stack each time: the lab may have been resized since the last demo, and a stack that still
+# holds nodes the lab no longer has would fail its refresh on them. The nodes keep what an earlier
+# run applied; the up below finds it and adopts it.
+pulumi stack rm "$stack" --yes --force --non-interactive >/dev/null 2>&1 || true
 pulumi stack select "$stack" --create --non-interactive >/dev/null
 pulumi config set fleetFile "$GNH_ROOT/.lab/fleet.yaml" --stack "$stack"
 echo "== pulumi up: harden every lab node (policy pack on)"
