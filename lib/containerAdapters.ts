@@ -4,8 +4,7 @@
 // - the docker provider's connection to a node over ssh:// with the node's host key checked.
 // Pure: no resources, no I/O.
 import { GpuContainerSpec } from "./containerSpec";
-import { HOST_KEY } from "./patterns";
-import { HostTrust, knownHostsLine as connectionKnownHostsLine } from "./nodeConnection";
+import { HostTrust, knownHostsLine as connectionKnownHostsLine, trustProblems } from "./nodeConnection";
 import { proxyCommandOption } from "./sshArguments";
 
 /** The docker.Container inputs we set, as plain values (a subset of docker.ContainerArgs). */
@@ -198,10 +197,8 @@ export function dockerNodeProblems(node: Partial<DockerNode>): string[] {
     if (node.user !== undefined && !/^[a-z_][a-z0-9_-]*$/.test(node.user)) {
         problems.push(`${who}: "user" ${JSON.stringify(node.user)} is not a user name`);
     }
-    const trusted = [node.hostKey, node.hostCertificateAuthority].filter((k) => k !== undefined);
-    if (trusted.length !== 1 || !HOST_KEY.test(trusted[0].trim())) {
-        problems.push(`${who}: "hostKey" (the node's public host key, "ssh-ed25519 AAAA…") or "hostCertificateAuthority" (its CA's public key), exactly one, is required: the docker provider's ssh checks it`);
-    }
+    // the docker provider's ssh checks both hops against the known_hosts file: each must pin one way
+    problems.push(...trustProblems(who, node), ...(node.bastion !== undefined ? trustProblems(`${who}: bastion`, node.bastion) : []));
     const paths: [string, string | undefined][] = [
         ["privateKeyPath", node.privateKeyPath],
         ["knownHostsFile", node.knownHostsFile],

@@ -84,7 +84,7 @@ const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const USER_CERTIFICATE = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com)-cert-v01@openssh\.com [A-Za-z0-9+/]+={0,3}(\s|$)/;
 
 /** Problems with how a host (node or bastion) is trusted: exactly one of a pinned key or a pinned CA. */
-function trustProblems(who: string, t: Partial<HostTrust>): string[] {
+export function trustProblems(who: string, t: Partial<HostTrust>): string[] {
     const key = t.hostKey?.trim();
     const ca = t.hostCertificateAuthority?.trim();
     if (key && ca) {

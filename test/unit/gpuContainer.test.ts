@@ -212,7 +212,10 @@ describe("HardenedGpuContainer: unsafe arguments fail at construction", () => {
         component.writeKnownHosts(other, [node, { ...node, port: 22 }]);
         expect(() => component.dockerProviderFor({ ...node, knownHostsFile: other })).toThrow(
             "node gnh-node-2 is already defined with another connection in this program: one docker provider per node");
-        expect(() => component.dockerProviderFor({ ...node, hostKey: "" })).toThrow('"hostKey" (the node\'s public host key, "ssh-ed25519 AAAA…") or "hostCertificateAuthority" (its CA\'s public key), exactly one, is required');
+        expect(() => component.dockerProviderFor({ ...node, hostKey: "" })).toThrow('node gnh-node-2: "hostKey" (the host\'s public key) or "hostCertificateAuthority" (the CA that signs its host certificate) is required: host keys are always verified');
+        expect(() => component.dockerProviderFor({ ...node, hostCertificateAuthority: node.hostKey })).toThrow('node gnh-node-2: give "hostKey" or "hostCertificateAuthority", not both');
+        const bastion = { host: "127.0.0.1", port: 22290, user: "jump", privateKeyPath: "/keys/jump" };
+        expect(() => component.dockerProviderFor({ ...node, bastion })).toThrow('node gnh-node-2: bastion: "hostKey" (the host\'s public key) or "hostCertificateAuthority" (the CA that signs its host certificate) is required');
     });
 });
 
