@@ -221,7 +221,7 @@ export class SshSession {
         await this.startMaster();
         const timeoutMs = options.timeoutMs ?? 300_000;
         return new Promise((resolve, reject) => {
-            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", this.command(script, args)], { stdio: ["pipe", "pipe", "pipe"] });
+            const child = this.spawnRemote(script, args);
             const stdout: Buffer[] = [];
             const stderr: Buffer[] = [];
             const timer = setTimeout(() => {
@@ -250,12 +250,19 @@ export class SshSession {
     }
 
     /**
-     * Our scripts run as root: as they are for root, through `sudo -n` (never a password prompt)
-     * for any other account. Files they write are root's either way.
+     * One of our scripts on the node, over the master connection. Our scripts run as root: as they
+     * are for root, through `sudo -n` (never a password prompt) for any other account. Files they
+     * write are root's either way.
      */
-    private command(script: string, args: readonly string[]): string {
+    private spawnRemote(script: string, args: readonly string[]): ChildProcessWithoutNullStreams {
         const command = remoteCommand(script, args);
-        return this.connection.user === "root" ? command : `sudo -n -- ${command}`;
+        const asRoot = this.connection.user === "root" ? command : `sudo -n -- ${command}`;
+        return spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", asRoot], { stdio: ["pipe", "pipe", "pipe"] });
+    }
+
+    /** The machine this session reaches, however it is named or logged into (lib/nodeConnection machineKey). */
+    get machine(): string {
+        return machineKey(this.connection);
     }
 
     /** ssh's own failure or sudo's refusal, said in the fleet's terms; undefined when the command itself ran. */
@@ -300,7 +307,7 @@ export class SshSession {
      * lock of its own would wait for the first until the run gave up.
      */
     lock(holder: string, onWaiting: (message: string) => void): Promise<void> {
-        const machine = machineKey(this.connection);
+        const machine = this.machine;
         let locked = locksHeld.get(machine);
         if (locked !== undefined) {
             return locked;
@@ -309,7 +316,7 @@ export class SshSession {
             await this.startMaster();
             const wait = lockWaitSeconds();
             traceRoundTrip(this.connection.name, "lock");
-            const child = spawn("ssh", ["-o", "ControlMaster=no", ...this.baseArgs, "--", this.command(NODE_LOCK_SCRIPT, [holder, String(wait)])], { stdio: ["pipe", "pipe", "pipe"] });
+            const child = this.spawnRemote(NODE_LOCK_SCRIPT, [holder, String(wait)]);
             child.stdin.on("error", () => undefined);
             this.lockHolder = child;
             await awaitLock(child, this.connection.name, wait, (code, stderr) => this.sessionFailure(code, stderr),
